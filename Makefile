@@ -1,0 +1,37 @@
+# Set-up and everyday commands. Every target creates the virtualenv it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILDDIR := _build
+SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
+
+.PHONY: html test livehtml clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --group docs
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --group test
+	touch $@
+
+$(VENV)/.live: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --group live
+	touch $@
+
+html: $(VENV)/.docs
+	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+	@echo "Open $(BUILDDIR)/html/index.html in a browser."
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest
+
+livehtml: $(VENV)/.live
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -W -n . $(BUILDDIR)/live
+
+clean:
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,71 @@
+"""course_cards: ``metaphor`` and ``reflection`` cards, and pages that collect them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from . import collection, directives, nodes, writers
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
+
+
+def add_number_formats(app: Sphinx, config: Config) -> None:
+    """Give cards their own numfig formats, so that numfig switched on by anyone
+    finds an entry for them; an entry the project set itself wins."""
+    for kind, number_format in nodes.NUMBER_FORMATS.items():
+        config.numfig_format.setdefault(kind, str(number_format))
+    if config.course_cards_numbered and not config.numfig:
+        logger.warning(
+            "course_cards_numbered needs numfig = True in conf.py; cards stay unnumbered",
+            type=directives.WARNING_TYPE,
+            subtype="config",
+        )
+
+
+def add_stylesheet(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.add_css_file("course_cards.css")
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(HERE / "static"))
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("course_cards_numbered", False, "env", types=frozenset({bool}))
+    app.add_message_catalog("course_cards", str(HERE / "locale"))
+
+    for card_class in nodes.CARD_CLASSES.values():
+        app.add_enumerable_node(
+            card_class, card_class.kind, nodes.card_title_text, **writers.CARD_HANDLERS
+        )
+    app.add_node(nodes.card_title, **writers.TITLE_HANDLERS)
+    app.add_node(nodes.card_list)
+    app.add_directive("metaphor", directives.MetaphorDirective)
+    app.add_directive("reflection", directives.ReflectionDirective)
+    app.add_directive("cardlist", directives.CardListDirective)
+
+    app.add_env_collector(collection.CardCollector)
+    app.connect("builder-inited", collection.init_environment)
+    app.connect("builder-inited", add_stylesheet)
+    app.connect("config-inited", add_number_formats, priority=900)
+    app.connect("config-inited", add_static_path)
+    app.connect("doctree-resolved", collection.number_cards)
+    app.connect("doctree-resolved", collection.fill_card_lists)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,204 @@
+"""Cards as plain data in the environment, and the ``cardlist`` pages built from them.
+
+Only plain data is stored (never nodes), purged per page and merged after parallel
+reads. A collecting page is rewritten whenever the collected data changed, so it is
+never stale after an incremental build.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.locale import get_translation
+from sphinx.util.docutils import new_document
+from sphinx.util.nodes import make_refnode
+
+from .directives import warn
+from .nodes import card_list, card_title_text, course_card
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+_ = get_translation("course_cards")
+
+
+def document_order(env: BuildEnvironment) -> list[str]:
+    """Every page in reading order: depth first through the toctrees from the root,
+    then pages outside any toctree, by name."""
+    order: list[str] = []
+    seen: set[str] = set()
+    pending = [env.config.root_doc]
+    while pending:
+        docname = pending.pop()
+        if docname in seen or docname not in env.all_docs:
+            continue
+        seen.add(docname)
+        order.append(docname)
+        pending.extend(reversed(env.toctree_includes.get(docname, [])))
+    return order + sorted(set(env.all_docs) - seen)
+
+
+def collected_state(env: BuildEnvironment) -> tuple:
+    """Everything a collecting page shows: page order, page titles and cards."""
+    titles = {doc: env.titles[doc].astext() for doc in env.course_cards if doc in env.titles}
+    return document_order(env), titles, {doc: list(cards) for doc, cards in env.course_cards.items()}
+
+
+class CardCollector(EnvironmentCollector):
+    def __init__(self) -> None:
+        self.before_reading: tuple | None = None
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        env.course_cards.pop(docname, None)
+        env.course_card_lists.discard(docname)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+    ) -> None:
+        for docname in docnames:
+            if docname in other.course_cards:
+                env.course_cards[docname] = other.course_cards[docname]
+        env.course_card_lists |= other.course_card_lists & set(docnames)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        env = app.env
+        docname = env.current_document.docname
+        cards = [
+            {
+                "id": card["ids"][0],
+                "kind": card.kind,
+                "title": card_title_text(card),
+                "line": card.line,
+                "text": card.astext(),
+            }
+            for card in doctree.findall(course_card)
+        ]
+        if cards:
+            env.course_cards[docname] = cards
+        if any(doctree.findall(card_list)):
+            env.course_card_lists.add(docname)
+
+    def get_outdated_docs(self, app, env, added, changed, removed) -> list[str]:
+        self.before_reading = collected_state(env)
+        return []
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        if collected_state(env) == self.before_reading:
+            return []
+        return sorted(env.course_card_lists)
+
+
+def init_environment(app: Sphinx) -> None:
+    if not hasattr(app.env, "course_cards"):
+        app.env.course_cards = {}
+        app.env.course_card_lists = set()
+
+
+def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Copy Sphinx's figure numbers onto cards, so every writer can show "Metaphor 3"."""
+    if not (app.config.course_cards_numbered and app.config.numfig):
+        return
+    for card in doctree.findall(course_card):
+        if card.get("docname") and card["ids"]:
+            card["number"] = card_number(app.env, card["docname"], card.kind, card["ids"][0])
+
+
+def card_number(env: BuildEnvironment, docname: str, kind: str, card_id: str) -> str:
+    number = env.toc_fignumbers.get(docname, {}).get(kind, {}).get(card_id)
+    return ".".join(map(str, number)) if number else ""
+
+
+def fill_card_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    for placeholder in list(doctree.findall(card_list)):
+        placeholder.replace_self(CardListBuilder(app, fromdocname, placeholder).build())
+
+
+class CardListBuilder:
+    """Turns one ``cardlist`` placeholder into groups of cards, one group per page."""
+
+    def __init__(self, app: Sphinx, fromdocname: str, placeholder: card_list) -> None:
+        self.app = app
+        self.env = app.env
+        self.fromdocname = fromdocname
+        self.placeholder = placeholder
+        self.list_id = nodes.make_id(f"{placeholder['docname']}-{placeholder['kind']}-list")
+        self.source_cache: dict[str, dict[str, course_card]] = {}
+
+    def build(self) -> list[nodes.Node]:
+        kind, prefix = self.placeholder["kind"], self.placeholder["prefix"]
+        if prefix and not any(doc.startswith(prefix) for doc in self.env.all_docs):
+            warn(
+                f"cardlist :from: {prefix!r} matches no page; give the start of a page "
+                f"name such as 'week7/'",
+                "from",
+                self.placeholder,
+            )
+        groups = [
+            (docname, cards)
+            for docname in document_order(self.env)
+            if docname.startswith(prefix)
+            and (cards := [c for c in self.env.course_cards.get(docname, []) if c["kind"] == kind])
+        ]
+        if not groups:
+            note = nodes.paragraph(text=str(_("There are no cards to show here yet.")))
+            return [nodes.container("", note, classes=["course-card-list", kind, "empty"])]
+        return [self.group(docname, cards) for docname, cards in groups]
+
+    def group(self, docname: str, cards: list[dict]) -> nodes.section:
+        page_title = self.env.titles[docname].astext()
+        section = nodes.section(
+            ids=[nodes.make_id(f"{self.list_id}-{docname}")],
+            classes=["course-card-group", self.placeholder["kind"]],
+        )
+        section += nodes.title("", "", self.link(docname, "", nodes.Text(page_title)))
+        if self.placeholder["titles_only"]:
+            items = nodes.bullet_list()
+            for card in cards:
+                link = self.link(docname, card["id"], nodes.Text(card["title"]))
+                items += nodes.list_item("", nodes.paragraph("", "", link))
+            section += items
+        else:
+            section += [self.copy_card(docname, card, page_title) for card in cards]
+        self.resolve_references(section)
+        return section
+
+    def copy_card(self, docname: str, card: dict, page_title: str) -> course_card:
+        original = self.source_cards(docname)[card["id"]]
+        copy = original.deepcopy()
+        for element in copy.findall(nodes.Element):
+            element["ids"], element["names"] = [], []
+        for xref in copy.findall(addnodes.pending_xref):
+            xref["refdoc"] = self.fromdocname
+        copy["ids"] = [nodes.make_id(f"{self.list_id}-{card['id']}")]
+        copy["card_id"] = card["id"]
+        if self.app.config.course_cards_numbered and self.app.config.numfig:
+            copy["number"] = card_number(self.env, docname, card["kind"], card["id"])
+        back = str(_("Open this card in “%s”")) % page_title
+        copy += nodes.paragraph(
+            "", "", self.link(docname, card["id"], nodes.Text(back)), classes=["course-card-source"]
+        )
+        return copy
+
+    def source_cards(self, docname: str) -> dict[str, course_card]:
+        if docname not in self.source_cache:
+            doctree = self.env.get_doctree(docname)
+            self.source_cache[docname] = {
+                card["ids"][0]: card for card in doctree.findall(course_card) if card["ids"]
+            }
+        return self.source_cache[docname]
+
+    def link(self, docname: str, target: str, content: nodes.Node) -> nodes.reference:
+        return make_refnode(self.app.builder, self.fromdocname, docname, target, content)
+
+    def resolve_references(self, section: nodes.section) -> None:
+        """Resolve cross-references inside copied cards as seen from the collecting page."""
+        document = new_document("")
+        document += section
+        self.env.resolve_references(document, self.fromdocname, self.app.builder)
+        document.remove(section)

@@ -1,0 +1,179 @@
+"""The ``metaphor`` and ``reflection`` directives, and the collectors' placeholder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .nodes import CARD_CLASSES, card_list, card_title, course_card
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node
+
+logger = logging.getLogger(__name__)
+
+WARNING_TYPE = "course_cards"
+
+
+class UnknownOption(str):
+    """The value of an option the directive does not know, kept to be reported."""
+
+
+class LenientOptions(dict):
+    """An option spec that accepts unknown names so that the directive can report
+    them itself: located and typed, in reST and MyST alike, with the card kept."""
+
+    def __missing__(self, name: str):
+        return UnknownOption
+
+
+def warn(message: str, subtype: str, location) -> None:
+    logger.warning(message, location=location, type=WARNING_TYPE, subtype=subtype)
+
+
+class CardDirective(SphinxDirective):
+    """What ``metaphor`` and ``reflection`` share: an optional title, a name, classes,
+    and a body of any block content."""
+
+    kind: ClassVar[str] = ""
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = LenientOptions(
+        name=directives.unchanged, label=directives.unchanged, **{"class": directives.class_option}
+    )
+
+    def run(self) -> list[Node]:
+        location = self.get_location()
+        self.report_unknown_options(location)
+        if not "\n".join(self.content).strip():
+            warn(
+                f"{self.name} card is empty; write its text on the lines after the "
+                f"directive line",
+                "empty",
+                location,
+            )
+            return []
+
+        card = CARD_CLASSES[self.kind]()
+        self.set_source_info(card)
+        card["classes"] += ["course-card", self.kind, *self.options.get("class", [])]
+        card["docname"] = self.env.current_document.docname
+        if self.arguments:
+            title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
+            title = card_title(self.arguments[0], "", *title_nodes)
+            self.set_source_info(title)
+            card += title
+            card += messages
+        card += self.parse_content_to_nodes(allow_section_headings=True)
+        self.flatten_nested_cards(card)
+        self.demote_headings(card)
+        self.assign_id(card, location)
+        return [card]
+
+    def report_unknown_options(self, location) -> None:
+        for option, value in list(self.options.items()):
+            if isinstance(value, UnknownOption):
+                del self.options[option]
+                known = ", ".join(f":{name}:" for name in sorted(self.option_spec))
+                warn(
+                    f"{self.name} card has an unknown option :{option}:; "
+                    f"the options are {known}",
+                    "option",
+                    location,
+                )
+
+    def flatten_nested_cards(self, card: course_card) -> None:
+        """A card inside a card reads as one muddled card: keep the inner content, drop the frame."""
+        for inner in list(card.findall(course_card, include_self=False)):
+            warn(
+                f"a {inner.kind} card is nested inside a {self.name} card; "
+                f"close the outer card before starting the next one",
+                "nested",
+                inner,
+            )
+            content = [
+                nodes.rubric(child.astext(), "", *child.children) if isinstance(child, card_title)
+                else child
+                for child in inner.children
+            ]
+            inner.replace_self(content)
+
+    def demote_headings(self, card: course_card) -> None:
+        """Headings inside a card would enter the page outline; they become rubrics."""
+        for section in list(card.findall(nodes.section)):
+            title = section[0]
+            warn(
+                f"heading {title.astext()!r} inside a {self.name} card; cards cannot hold "
+                f"headings, use bold text or end the card before the heading",
+                "heading",
+                title,
+            )
+            rubric = nodes.rubric(title.astext(), "", *title.children)
+            rubric.source, rubric.line = title.source, title.line
+            section.replace_self([rubric, *section.children[1:]])
+
+    def assign_id(self, card: course_card, location) -> None:
+        """Give the card an id that does not depend on its position: its name, else
+        its kind and title."""
+        document = self.state.document
+        name = self.options.get("name") or self.options.get("label")
+        if name and nodes.fully_normalize_name(name) in document.nameids:
+            warn(
+                f"the name {name!r} is already used on this page; give this card "
+                f"a different :name:",
+                "duplicate",
+                location,
+            )
+        elif name:
+            self.options["name"] = name
+            self.add_name(card)
+            return
+        title = card[0].astext() if isinstance(card[0], card_title) else ""
+        base = nodes.make_id(f"{self.kind}-{title}")
+        card_id, suffix = base, 1
+        while card_id in document.ids:
+            suffix += 1
+            card_id = f"{base}-{suffix}"
+        card["ids"].append(card_id)
+        document.ids[card_id] = card
+
+
+class MetaphorDirective(CardDirective):
+    kind = "metaphor"
+
+
+class ReflectionDirective(CardDirective):
+    kind = "reflection"
+
+
+class CardListDirective(SphinxDirective):
+    """``cardlist``: every card of one kind, gathered from the pages in toctree order."""
+
+    has_content = False
+    option_spec = LenientOptions(
+        kind=directives.unchanged_required,
+        **{"from": directives.unchanged_required, "titles-only": directives.flag},
+    )
+    report_unknown_options = CardDirective.report_unknown_options
+
+    def run(self) -> list[Node]:
+        location = self.get_location()
+        self.report_unknown_options(location)
+        kind = self.options.get("kind", "").strip()
+        if kind not in CARD_CLASSES:
+            kinds = " or ".join(sorted(CARD_CLASSES))
+            warn(f"cardlist needs :kind: {kinds}, not {kind!r}", "kind", location)
+            return []
+        placeholder = card_list(
+            kind=kind,
+            prefix=self.options.get("from", "").strip(),
+            titles_only="titles-only" in self.options,
+        )
+        self.set_source_info(placeholder)
+        placeholder["docname"] = self.env.current_document.docname
+        return [placeholder]

@@ -1,0 +1,161 @@
+"""Translator handlers for the formats cards are styled in: html, latex, text, man,
+texinfo. Every other writer falls back to its admonition and title handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from .nodes import card_heading, card_label, own_title
+
+if TYPE_CHECKING:
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
+    from sphinx.writers.manpage import ManualPageTranslator
+    from sphinx.writers.texinfo import TexinfoTranslator
+    from sphinx.writers.text import TextTranslator
+
+    from .nodes import card_title, course_card
+
+
+# html: a header row (icon, kind label, title) above the body, named by the header
+# for assistive technology; the title is a paragraph so the page outline stays intact.
+
+
+def visit_card_html(self: HTML5Translator, node: course_card) -> None:
+    card_id = node["ids"][0]
+    labelled_by = f"{card_id}-kind" + (f" {card_id}-title" if own_title(node) else "")
+    self.body.append(
+        self.starttag(node, "div", "", role="note", **{"aria-labelledby": labelled_by})
+    )
+    self.body.append(
+        '<div class="course-card-header">'
+        '<span class="course-card-icon" aria-hidden="true"></span>'
+        f'<span class="course-card-kind" id="{card_id}-kind">'
+        f"{self.encode(card_label(node))}</span>"
+    )
+    if not own_title(node):
+        self.body.append('</div>\n<div class="course-card-body">\n')
+
+
+def depart_card_html(self: HTML5Translator, node: course_card) -> None:
+    self.body.append("</div>\n</div>\n")
+
+
+def visit_card_title_html(self: HTML5Translator, node: card_title) -> None:
+    title_id = f"{node.parent['ids'][0]}-title"
+    self.body.append(f'<p class="course-card-title" id="{title_id}">')
+
+
+def depart_card_title_html(self: HTML5Translator, node: card_title) -> None:
+    self.body.append('</p></div>\n<div class="course-card-body">\n')
+
+
+# latex: Sphinx's framed admonition box, headed "Kind: Title".
+
+LATEX_BOX = {"metaphor": "note", "reflection": "tip"}
+
+
+def visit_card_latex(self: LaTeXTranslator, node: course_card) -> None:
+    self.body.append(
+        f"\n\\begin{{sphinxadmonition}}{{{LATEX_BOX[node.kind]}}}{{"
+        + self.hypertarget_to(node)
+        + self.encode(card_label(node))
+    )
+    self.no_latex_floats += 1
+    if not own_title(node):
+        self.body.append("}\n")
+
+
+def depart_card_latex(self: LaTeXTranslator, node: course_card) -> None:
+    self.body.append("\\end{sphinxadmonition}\n")
+    self.no_latex_floats -= 1
+
+
+def visit_card_title_latex(self: LaTeXTranslator, node: card_title) -> None:
+    self.body.append(": ")
+
+
+def depart_card_title_latex(self: LaTeXTranslator, node: card_title) -> None:
+    self.body.append("}\n")
+
+
+# text: a heading line, then the body indented beneath it.
+
+
+def visit_card_text(self: TextTranslator, node: course_card) -> None:
+    self.new_state(0)
+    self.add_text(card_heading(node))
+    self.end_state()
+    self.new_state(3)
+
+
+def depart_card_text(self: TextTranslator, node: course_card) -> None:
+    self.end_state()
+
+
+def skip_title(self, node: card_title) -> None:
+    raise nodes.SkipNode
+
+
+# man: a bold heading line, then the body indented beneath it.
+
+
+def visit_card_man(self: ManualPageTranslator, node: course_card) -> None:
+    self.ensure_eol()
+    self.body.append(".sp\n" + self.defs["strong"][0] + self.deunicode(card_label(node)))
+    if not own_title(node):
+        self.body.append(self.defs["strong"][1] + "\n.RS 4\n")
+
+
+def depart_card_man(self: ManualPageTranslator, node: course_card) -> None:
+    self.ensure_eol()
+    self.body.append(".RE\n")
+
+
+def visit_card_title_man(self: ManualPageTranslator, node: card_title) -> None:
+    self.body.append(": ")
+
+
+def depart_card_title_man(self: ManualPageTranslator, node: card_title) -> None:
+    self.body.append(self.defs["strong"][1] + "\n.RS 4\n")
+
+
+# texinfo: a cartouche around a quotation headed "Kind: Title".
+
+
+def visit_card_texinfo(self: TexinfoTranslator, node: course_card) -> None:
+    self.body.append("\n@cartouche\n@quotation " + self.escape(card_label(node)))
+    if not own_title(node):
+        self.body.append("\n")
+
+
+def depart_card_texinfo(self: TexinfoTranslator, node: course_card) -> None:
+    self.ensure_eol()
+    self.body.append("@end quotation\n@end cartouche\n")
+
+
+def visit_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None:
+    self.body.append(": ")
+
+
+def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None:
+    self.body.append("\n")
+
+
+CARD_HANDLERS = {
+    "html": (visit_card_html, depart_card_html),
+    "latex": (visit_card_latex, depart_card_latex),
+    "text": (visit_card_text, depart_card_text),
+    "man": (visit_card_man, depart_card_man),
+    "texinfo": (visit_card_texinfo, depart_card_texinfo),
+}
+
+TITLE_HANDLERS = {
+    "html": (visit_card_title_html, depart_card_title_html),
+    "latex": (visit_card_title_latex, depart_card_title_latex),
+    "text": (skip_title, None),
+    "man": (visit_card_title_man, depart_card_title_man),
+    "texinfo": (visit_card_title_texinfo, depart_card_title_texinfo),
+}

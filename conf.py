@@ -1,0 +1,57 @@
+"""Sphinx configuration for the "Safe Connections" course site."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "Safe Connections"
+author = "The Safe Connections course team"
+copyright = "2026, the Safe Connections course team"
+language = "en"
+version = release = "Week 7"
+
+# Where the site's sources live; Furo's "view" and "edit" buttons link here.
+source_repository = "https://github.com/safe-connections/course/"
+
+extensions = ["myst_parser", "sphinx_design", "course_cards"]
+
+myst_enable_extensions = ["colon_fence"]
+myst_heading_anchors = 3
+
+root_doc = "index"
+exclude_patterns = [
+    ".*",
+    "_build",
+    ".venv",
+    ".github",
+    "node_modules",
+    "tests",
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+]
+suppress_warnings = []
+
+html_theme = "furo"
+html_title = "Safe Connections"
+html_favicon = "_static/favicon.svg"
+html_static_path = ["_static"]
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "source_repository": source_repository,
+    "source_branch": "main",
+    "source_directory": "",
+    "top_of_page_buttons": ["view", "edit"],
+}
+
+latex_documents = [
+    ("index", "safe-connections.tex", "Safe Connections", author, "manual"),
+]
+man_pages = [("index", "safe-connections", "Safe Connections", [author], 7)]
+texinfo_documents = [
+    ("index", "safe-connections", "Safe Connections", author, "safe-connections",
+     "Week 7 of a self-help course about safe connections.", "Miscellaneous"),
+]
+epub_show_urls = "no"

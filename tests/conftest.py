@@ -1,0 +1,71 @@
+"""Shared fixtures: Sphinx's own test fixtures for small projects under tests/roots,
+and strict builds of the real site (each builder built once per session)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "_ext"))
+
+SECTION_PAGES = [
+    "week7/01-the-power-of-safe-connection",
+    "week7/02-the-science-of-co-regulation",
+    "week7/03-connection-and-compliance",
+    "week7/04-active-listening-and-emotional-presence",
+    "week7/05-boundaries-in-connection",
+    "week7/06-safe-and-unsafe-relationships",
+    "week7/07-reassuring-the-parts-that-fear-connection",
+    "week7/08-healing-in-connection",
+]
+BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext", "xml"]
+PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return REPO / "tests" / "roots"
+
+
+def sphinx_build(srcdir: Path, outdir: Path, builder: str, *options: str) -> subprocess.CompletedProcess:
+    """Run sphinx-build exactly as `make html` does: strict and nitpicky."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", builder,
+         "-d", str(outdir / ".doctrees"), *options, str(srcdir), str(outdir)],
+        capture_output=True, text=True, check=False,
+    )
+
+
+class SiteBuilds:
+    """Builds of the real site, made on first use and shared by the whole session."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.results: dict[tuple, tuple[Path, subprocess.CompletedProcess]] = {}
+
+    def __call__(self, builder: str = "html", *options: str) -> Path:
+        key = (builder, *options)
+        if key not in self.results:
+            outdir = self.base / "-".join(part.strip("-").replace("=", "_").replace(",", "_") for part in key)
+            self.results[key] = (outdir, sphinx_build(REPO, outdir, builder, *options))
+        outdir, result = self.results[key]
+        assert result.returncode == 0 and not result.stderr, (
+            f"sphinx-build -b {builder} {' '.join(options)} was not clean:\n{result.stderr}"
+        )
+        return outdir
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> SiteBuilds:
+    return SiteBuilds(tmp_path_factory.mktemp("site"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -1,0 +1,133 @@
+"""The real site: strict build, every word of the course text, its shape, its privacy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO, SECTION_PAGES, soup
+
+SOURCE = REPO / "tests" / "data" / "week7-source.txt"
+BREADCRUMB = "Home > Week 7 – Safe Connections"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def source_blocks() -> tuple[list[str], list[str]]:
+    """The course text as (headings, paragraphs), without the breadcrumb line."""
+    blocks = [normalise(b) for b in re.split(r"\n\s*\n", SOURCE.read_text(encoding="utf-8"))]
+    blocks = [b for b in blocks if b and b != BREADCRUMB]
+    headings = [b for b in blocks if not b.endswith((".", "?", "!", "”", ")"))]
+    return headings, [b for b in blocks if b not in headings]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", text.lower())
+
+
+@pytest.fixture(scope="module")
+def html(site) -> Path:
+    return site("html")
+
+
+def article(path: Path):
+    return soup(path).find("article")
+
+
+def test_every_source_paragraph_is_on_the_site_word_for_word(html):
+    site_paragraphs = {
+        normalise(p.get_text())
+        for page in html.rglob("*.html")
+        if (body := article(page)) is not None
+        for p in body.find_all("p")
+    }
+    headings, paragraphs = source_blocks()
+    assert len(paragraphs) == 36
+    missing = [p for p in paragraphs if p not in site_paragraphs]
+    assert missing == []
+
+
+def test_every_source_heading_keeps_its_words_as_a_page_title(html):
+    headings, _ = source_blocks()
+    titles = [words(article(html / "week7" / "index.html").h1.get_text())]
+    titles += [words(article(html / f"{page}.html").h1.get_text()) for page in SECTION_PAGES]
+    assert [words(h) for h in headings] == titles
+
+
+def test_each_think_of_paragraph_is_the_body_of_a_metaphor_card(html):
+    _, paragraphs = source_blocks()
+    think_of = [p for p in paragraphs if p.startswith("Think of ")]
+    assert len(think_of) == 8
+    for page, paragraph in zip(SECTION_PAGES, think_of):
+        cards = article(html / f"{page}.html").select("div.course-card.metaphor")
+        assert [normalise(c.select_one(".course-card-body").get_text()) for c in cards] == [paragraph]
+
+
+def test_section_pages_are_in_the_week_toctree_in_source_order(html):
+    nav = soup(html / "week7" / "index.html").select_one(".sidebar-tree")
+    hrefs = [a["href"] for a in nav.select("a.reference.internal")]
+    sections = [h for h in hrefs if re.match(r"^(\.\./week7/|)\d\d-", h)]
+    assert [Path(h).stem for h in sections] == [Path(p).name for p in SECTION_PAGES]
+
+
+@pytest.mark.parametrize("page", SECTION_PAGES)
+def test_section_page_has_one_metaphor_and_ends_with_a_reflection(html, page):
+    body = article(html / f"{page}.html").section
+    assert len(body.select("div.course-card.metaphor")) == 1
+    assert len(body.select("div.course-card.reflection")) == 1
+    last = body.find_all(recursive=False)[-1]
+    assert "reflection" in last["class"]
+    prompts = last.select(".course-card-body li")
+    assert 2 <= len(prompts) <= 4
+
+
+def test_week_landing_grid_links_to_all_eight_sections(html):
+    grid = article(html / "week7" / "index.html").select_one(".sd-container-fluid")
+    links = [a["href"] for a in grid.select("a.sd-stretched-link")]
+    assert links == [f"{Path(p).name}.html" for p in SECTION_PAGES]
+
+
+def test_every_page_has_a_meta_description(html):
+    for page in html.rglob("*.html"):
+        if page.name in {"genindex.html", "search.html"}:
+            continue
+        meta = soup(page).find("meta", attrs={"name": "description"})
+        assert meta is not None and len(meta["content"]) > 40, page
+
+
+def test_favicon_is_a_local_svg(html):
+    icon = soup(html / "index.html").find("link", rel="icon")
+    assert icon["href"].endswith("favicon.svg")
+    assert (html / "_static" / "favicon.svg").is_file()
+
+
+def test_view_and_edit_buttons_point_at_the_page_source(html):
+    page = soup(html / "week7" / "05-boundaries-in-connection.html")
+    view = urlparse(page.select_one(".view-this-page a")["href"]).path
+    edit = urlparse(page.select_one(".edit-this-page a")["href"]).path
+    assert view.endswith("/blob/main/week7/05-boundaries-in-connection.md")
+    assert edit.endswith("/edit/main/week7/05-boundaries-in-connection.md")
+
+
+RESOURCE_ATTRIBUTES = {"script": "src", "img": "src", "link": "href", "source": "srcset",
+                       "iframe": "src", "video": "src", "audio": "src", "embed": "src", "object": "data"}
+
+
+def test_no_page_loads_anything_from_another_host(html):
+    offsite = []
+    for page in list(html.rglob("*.html")) + list(html.rglob("*.css")):
+        text = page.read_text(encoding="utf-8")
+        if page.suffix == ".css":
+            urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text)
+        else:
+            document = soup(page)
+            urls = [tag[attr] for name, attr in RESOURCE_ATTRIBUTES.items()
+                    for tag in document.find_all(name) if tag.get(attr)]
+            urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", " ".join(t.get_text() for t in document.find_all("style")))
+        offsite += [(page.name, u) for u in urls if urlparse(u).netloc or u.startswith("//")]
+    assert offsite == []
