@@ -102,16 +102,17 @@ def init_environment(app: Sphinx) -> None:
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Copy Sphinx's figure numbers onto cards, so every writer can show "Metaphor 3"."""
-    if not (app.config.course_cards_numbered and app.config.numfig):
-        return
     for card in doctree.findall(course_card):
         if card.get("docname") and card["ids"]:
-            card["number"] = card_number(app.env, card["docname"], card.kind, card["ids"][0])
+            label_with_number(app, card, card["docname"], card["ids"][0])
 
 
-def card_number(env: BuildEnvironment, docname: str, kind: str, card_id: str) -> str:
-    number = env.toc_fignumbers.get(docname, {}).get(kind, {}).get(card_id)
-    return ".".join(map(str, number)) if number else ""
+def label_with_number(app: Sphinx, card: course_card, docname: str, card_id: str) -> None:
+    if not (app.config.course_cards_numbered and app.config.numfig):
+        return
+    number = app.env.toc_fignumbers.get(docname, {}).get(card.kind, {}).get(card_id)
+    if number:
+        card["numbered_label"] = app.config.numfig_format[card.kind] % ".".join(map(str, number))
 
 
 def fill_card_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
@@ -177,8 +178,7 @@ class CardListBuilder:
             xref["refdoc"] = self.fromdocname
         copy["ids"] = [nodes.make_id(f"{self.list_id}-{card['id']}")]
         copy["card_id"] = card["id"]
-        if self.app.config.course_cards_numbered and self.app.config.numfig:
-            copy["number"] = card_number(self.env, docname, card["kind"], card["id"])
+        label_with_number(self.app, copy, docname, card["id"])
         back = str(_("Open this card in “%s”")) % page_title
         copy += nodes.paragraph(
             "", "", self.link(docname, card["id"], nodes.Text(back)), classes=["course-card-source"]

@@ -69,9 +69,9 @@ class CardDirective(SphinxDirective):
             self.set_source_info(title)
             card += title
             card += messages
-        card += self.parse_content_to_nodes(allow_section_headings=True)
+        card += self.parse_content_to_nodes()
         self.flatten_nested_cards(card)
-        self.demote_headings(card)
+        self.report_headings(card)
         self.assign_id(card, location)
         return [card]
 
@@ -101,21 +101,20 @@ class CardDirective(SphinxDirective):
                 else child
                 for child in inner.children
             ]
-            inner.replace_self(content)
+            position = inner.parent.index(inner)
+            inner.parent[position : position + 1] = content
 
-    def demote_headings(self, card: course_card) -> None:
-        """Headings inside a card would enter the page outline; they become rubrics."""
-        for section in list(card.findall(nodes.section)):
-            title = section[0]
-            warn(
-                f"heading {title.astext()!r} inside a {self.name} card; cards cannot hold "
-                f"headings, use bold text or end the card before the heading",
-                "heading",
-                title,
-            )
-            rubric = nodes.rubric(title.astext(), "", *title.children)
-            rubric.source, rubric.line = title.source, title.line
-            section.replace_self([rubric, *section.children[1:]])
+    def report_headings(self, card: course_card) -> None:
+        """MyST turns a heading inside a directive into a rubric that remembers its level,
+        so it stays out of the page outline; the author should still hear about it."""
+        for rubric in card.findall(nodes.rubric):
+            if "level" in rubric:
+                warn(
+                    f"heading {rubric.astext()!r} inside a {self.name} card; cards cannot "
+                    f"hold headings, use bold text or end the card before the heading",
+                    "heading",
+                    rubric,
+                )
 
     def assign_id(self, card: course_card, location) -> None:
         """Give the card an id that does not depend on its position: its name, else

@@ -50,10 +50,8 @@ def kind_label(kind: str) -> str:
 
 
 def card_label(node: course_card) -> str:
-    """The kind label, numbered ("Metaphor 3") when numbering gave the card a number."""
-    if node.get("number"):
-        return str(NUMBER_FORMATS[node.kind]) % node["number"]
-    return kind_label(node.kind)
+    """The kind label, or its numbered form ("Metaphor 3") when the card was numbered."""
+    return node.get("numbered_label") or kind_label(node.kind)
 
 
 def card_heading(node: course_card) -> str:

@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "course_cards"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+locale_dirs = ["locales"]

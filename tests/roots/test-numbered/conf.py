@@ -1,0 +1,5 @@
+extensions = ["myst_parser", "course_cards"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+numfig = True
+course_cards_numbered = True

@@ -1,0 +1,73 @@
+"""Authors' mistakes: a located, typed warning each, the rest of the page still built."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import soup
+
+EXPECTED = [
+    ("index.md", 7, "empty", "metaphor card is empty"),
+    ("index.md", 10, "option", "unknown option :nmae:"),
+    ("index.md", 22, "duplicate", "the name 'twice' is already used on this page"),
+    ("index.md", 31, "nested", "a metaphor card is nested inside a reflection card"),
+    ("index.md", 37, "heading", "heading 'A heading' inside a reflection card"),
+    ("index.md", 42, "kind", "cardlist needs :kind: metaphor or reflection, not 'recipe'"),
+    ("index.md", 46, "from", "cardlist :from: 'nowhere/' matches no page"),
+    ("rest.rst", 4, "option", "unknown option :nmae:"),
+    ("rest.rst", 9, "empty", "metaphor card is empty"),
+]
+
+
+def warnings_of(app) -> list[str]:
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in plain.splitlines() if "WARNING" in line]
+
+
+@pytest.mark.sphinx("html", testroot="warnings")
+def test_each_mistake_gets_one_located_typed_warning(app):
+    app.build()
+    lines = warnings_of(app)
+    for filename, line, subtype, message in EXPECTED:
+        located = [w for w in lines if f"{filename}:{line}: WARNING:" in w]
+        assert len(located) == 1, f"{filename}:{line}: {lines}"
+        assert message in located[0]
+        assert located[0].endswith(f"[course_cards.{subtype}]")
+    assert len(lines) == len(EXPECTED), "\n".join(lines)
+    assert "Traceback" not in app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="warnings")
+def test_the_rest_of_each_page_still_builds(app):
+    app.build()
+    index = soup(app.outdir / "index.html")
+    assert "The last paragraph still builds." in index.get_text()
+    assert index.find(id="twice").get_text().count("One.") == 1
+    assert "Two." in index.get_text(), "the second card keeps its body under a derived id"
+    misspelt = index.select_one(".course-card.metaphor .course-card-title")
+    assert misspelt.get_text() == "Misspelt option", "a card with an unknown option is still built"
+    outer = index.find(id="reflection-outer")
+    assert outer.select(".course-card") == [] and "Nested." in outer.get_text()
+    heading_card = index.find(id="reflection-with-a-heading")
+    assert heading_card.find(re.compile(r"^h\d$")) is None
+    assert heading_card.select_one("p.rubric").get_text() == "A heading"
+    rest = soup(app.outdir / "rest.html")
+    assert "The last reST paragraph still builds." in rest.get_text()
+    assert rest.select_one(".course-card-title").get_text() == "Misspelt in reST"
+
+
+@pytest.mark.sphinx("html", testroot="warnings", freshenv=True, confoverrides={
+    "suppress_warnings": ["course_cards.empty", "course_cards.option"]})
+def test_suppress_warnings_silences_one_subtype_at_a_time(app):
+    app.build()
+    lines = warnings_of(app)
+    assert not any("course_cards.empty" in w or "course_cards.option" in w for w in lines)
+    assert any("course_cards.nested" in w for w in lines)
+
+
+@pytest.mark.sphinx("html", testroot="cards", freshenv=True, confoverrides={"course_cards_numbered": True})
+def test_numbering_without_numfig_is_a_config_warning(app):
+    assert "course_cards_numbered needs numfig = True" in app.warning.getvalue()
+    assert "[course_cards.config]" in app.warning.getvalue()
