@@ -38,7 +38,7 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str, *options: str) -> sub
     """Run sphinx-build exactly as `make html` does: strict and nitpicky."""
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", builder,
-         "-d", str(outdir / ".doctrees"), *options, str(srcdir), str(outdir)],
+         "-d", str(outdir.with_name(outdir.name + ".doctrees")), *options, str(srcdir), str(outdir)],
         capture_output=True, text=True, check=False,
     )
 

@@ -38,6 +38,18 @@ def add_stylesheet(app: Sphinx) -> None:
         app.add_css_file("course_cards.css")
 
 
+def restore_format_handlers(app: Sphinx) -> None:
+    """Sphinx looks up node handlers by builder name and falls back to the format only
+    when no extension registered any under that name. One that does (sphinx-exercise,
+    for singlehtml) hides every other extension's handlers, ours and sphinx-design's
+    included; give that builder the format's handlers it lacks."""
+    handlers = app.registry.translation_handlers
+    by_name = handlers.get(app.builder.name)
+    if by_name is not None and app.builder.name != app.builder.format:
+        for node_name, pair in handlers.get(app.builder.format, {}).items():
+            by_name.setdefault(node_name, pair)
+
+
 def add_static_path(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(HERE / "static"))
 
@@ -59,6 +71,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_env_collector(collection.CardCollector)
     app.connect("builder-inited", collection.init_environment)
     app.connect("builder-inited", add_stylesheet)
+    app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)
     app.connect("config-inited", add_static_path)
     app.connect("doctree-resolved", collection.number_cards)

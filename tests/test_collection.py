@@ -1,0 +1,111 @@
+"""cardlist pages: order, links, never stale after incremental builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import soup
+
+
+def written_pages(app) -> set[str]:
+    pages: set[str] = set()
+    app.connect("html-page-context", lambda app, pagename, *args: pages.add(pagename))
+    return pages
+
+
+def build(app, pages: set[str]) -> set[str]:
+    pages.clear()
+    app.build()
+    return pages & set(app.env.found_docs)
+
+
+def group_titles(app, page):
+    return [h.a.get_text() for h in soup(app.outdir / f"{page}.html").select("section.course-card-group > h2")]
+
+
+def workbook_text(app) -> str:
+    return soup(app.outdir / "workbook.html").select_one("div.body").get_text()
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_groups_follow_the_toctree_not_file_names(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    assert group_titles(app, "workbook") == ["Zebra section", "Alpha section", "Middle section"]
+    assert group_titles(app, "glance") == ["Zebra section", "Middle section"]
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_every_entry_links_to_an_existing_card_id(app):
+    app.build()
+    checked = 0
+    for page in ("workbook", "glance"):
+        for link in soup(app.outdir / f"{page}.html").select("div.body a.reference.internal"):
+            target, _, fragment = link["href"].partition("#")
+            if not fragment:
+                continue
+            target_page = soup(app.outdir / target)
+            card = target_page.find(id=fragment)
+            assert card is not None and "course-card" in card["class"], link["href"]
+            checked += 1
+    assert checked == 3 + 2 + 1, "three reflections, two metaphors, one reference inside a card"
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_full_and_titles_only_entries(app):
+    app.build()
+    workbook = soup(app.outdir / "workbook.html")
+    cards = workbook.select("div.body div.course-card.reflection")
+    assert len(cards) == 3
+    assert "When did you last feel steady?" in cards[1].get_text()
+    glance = soup(app.outdir / "glance.html")
+    assert [a.get_text() for a in glance.select("div.body li a")] == ["Stripes", "A bridge"]
+    assert glance.select("div.body div.course-card") == []
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_references_inside_copied_cards_resolve_from_the_collecting_page(app):
+    app.build()
+    copy = soup(app.outdir / "workbook.html").select("div.body div.course-card.reflection")[2]
+    (link,) = copy.select(".course-card-body li a.reference.internal")
+    assert link["href"] == "middle.html#metaphor-bridge"
+    assert link.get_text() == "A bridge"
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_an_empty_result_is_a_short_note(app):
+    app.build()
+    note = soup(app.outdir / "empty.html").select_one("div.body .course-card-list.empty")
+    assert note.get_text().strip() == "There are no cards to show here yet."
+
+
+@pytest.mark.sphinx("html", testroot="collect", srcdir="collect-incremental")
+def test_collected_pages_are_never_stale(app):
+    pages = written_pages(app)
+    build(app, pages)
+    collecting = {"workbook", "glance", "empty"}
+    parent = {"index"}
+
+    alpha = app.srcdir / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("What helped?", "What helped you then?"))
+    written = build(app, pages)
+    assert "What helped you then?" in workbook_text(app)
+    assert "What helped?" not in workbook_text(app)
+    assert written == {"alpha"} | parent | collecting
+
+    middle = app.srcdir / "middle.md"
+    middle.write_text(middle.read_text().split(":::{reflection}")[0])
+    written = build(app, pages)
+    assert "Which plank did you lay today?" not in workbook_text(app)
+    assert written == {"middle"} | parent | collecting
+
+    zebra = app.srcdir / "zebra.md"
+    zebra.write_text(zebra.read_text() + "\n:::{reflection}\n:name: reflect-zebra-2\n\n- A new prompt.\n:::\n")
+    written = build(app, pages)
+    assert "A new prompt." in workbook_text(app)
+    assert written == {"zebra"} | parent | collecting
+
+    alpha.write_text(alpha.read_text().replace("Some text", "Other text"))
+    written = build(app, pages)
+    assert written == {"alpha"} | parent, "an edit outside cards leaves collected pages alone"
+    assert app.warning.getvalue() == ""
