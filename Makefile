@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
 
-.PHONY: html test livehtml clean
+.PHONY: html test livehtml clean browser-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,17 @@ html: $(VENV)/.docs
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest
+
+# Debian's Chromium and pdftotext, for the browser tests (Playwright's own browser
+# download does not work here). Needs root or sudo; does nothing when both are present.
+browser-deps:
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then \
+		echo "chromium and pdftotext are installed."; \
+	else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; \
+	fi
 
 livehtml: $(VENV)/.live
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -W -n . $(BUILDDIR)/live

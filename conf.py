@@ -55,3 +55,19 @@ texinfo_documents = [
      "Week 7 of a self-help course about safe connections.", "Miscellaneous"),
 ]
 epub_show_urls = "no"
+
+html_css_files = ["site.css"]
+
+
+def give_toctree_captions_a_level(app, pagename, templatename, context, doctree):
+    """Sphinx writes toctree captions as role="heading" without the aria-level that role
+    requires; Furo repeats them in its sidebar. Level 2 sits under the page's h1."""
+    for key in ("body", "furo_navigation_tree"):
+        if key in context:
+            context[key] = context[key].replace(
+                'class="caption" role="heading">', 'class="caption" role="heading" aria-level="2">'
+            )
+
+
+def setup(app):
+    app.connect("html-page-context", give_toctree_captions_a_level, priority=900)

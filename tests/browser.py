@@ -1,0 +1,143 @@
+"""A real browser against the built site: Debian's Chromium driven by Playwright,
+pages served on 127.0.0.1 only, every request watched."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MISSING_TOOL = (
+    "BROWSER TESTS NOT RUN: {tool} is missing. "
+    "Run `make browser-deps` (Debian's chromium and poppler-utils) to run them."
+)
+
+# Every page the site builds: its MyST sources, plus Sphinx's index and search pages.
+PAGES = sorted(
+    str(path.relative_to(REPO).with_suffix(".html"))
+    for pattern in ("index.md", "week7/*.md", "contributing/*.md")
+    for path in REPO.glob(pattern)
+) + ["genindex.html", "search.html"]
+
+# light: Furo's toggle set to light; dark: toggle set to dark; os-dark: toggle on auto
+# with the operating system asking for dark.
+MODES = {"light": ("light", "light"), "dark": ("dark", "light"), "os-dark": ("auto", "dark")}
+WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+def require_tool(tool: str) -> None:
+    """Skip, loudly, where a tool is missing; under CI=true a missing tool is a failure."""
+    if Path(tool).exists() or shutil.which(tool):
+        return
+    message = MISSING_TOOL.format(tool=tool)
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " CI must have it: .ci/run installs it.")
+    print(f"\n{message}\n")
+    pytest.skip(message)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class LocalServer:
+    """Serves a folder on 127.0.0.1 on a free port, in a thread."""
+
+    def __init__(self, root: Path) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@dataclass
+class Traffic:
+    """What a page asked for and what went wrong while it loaded."""
+
+    origin: str
+    offsite: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def watch(self, context, page) -> None:
+        context.route(re.compile(r".*"), self.only_local)
+        page.on("requestfailed", lambda request: self.failed.append(request.url))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def only_local(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).netloc == urlparse(self.origin).netloc:
+            route.continue_()
+        else:
+            self.offsite.append(url)
+            route.abort()
+
+
+def open_page(browser, server: LocalServer, path: str, *, mode: str = "light", width: int = 1280,
+              height: int = 900, javascript: bool = True):
+    """A fresh browser context showing one page, with its traffic watched."""
+    theme, scheme = MODES[mode]
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=javascript
+    )
+    context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    page = context.new_page()
+    traffic = Traffic(server.url)
+    traffic.watch(context, page)
+    page.goto(server.url + path, wait_until="load")
+    return context, page, traffic
+
+
+def parse_colour(value: str) -> tuple[float, float, float, float]:
+    """rgb()/rgba() or color(srgb …) as computed by Chromium, to 0–1 channels and alpha."""
+    if value.startswith("color(srgb"):
+        parts = value[len("color(srgb"):].strip(" )").replace("/", " ").split()
+        r, g, b = (float(p) for p in parts[:3])
+        return r, g, b, float(parts[3]) if len(parts) > 3 else 1.0
+    numbers = [float(n) for n in re.findall(r"[\d.]+", value)]
+    r, g, b = (n / 255 for n in numbers[:3])
+    return r, g, b, numbers[3] if len(numbers) > 3 else 1.0
+
+
+def over(top, bottom):
+    """top composited over an opaque bottom."""
+    alpha = top[3]
+    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], bottom[:3])) + (1.0,)
+
+
+def luminance(colour) -> float:
+    def linear(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
