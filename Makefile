@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
 
-.PHONY: html test livehtml clean browser-deps screenshots
+.PHONY: html test livehtml clean browser-deps screenshots audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ browser-deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; \
 	fi
+
+screenshots: html $(VENV)/.test browser-deps
+	$(BIN)/python tests/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
+	cd tools/audit && npm ci --no-audit --no-fund
+	touch $@
+
+audit: html browser-deps tools/audit/node_modules/.bin/lighthouse
+	$(BIN)/python tools/audit/audit.py $(BUILDDIR)/html $(BUILDDIR)/audit
 
 livehtml: $(VENV)/.live
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -W -n . $(BUILDDIR)/live

@@ -20,24 +20,15 @@ myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
 
 root_doc = "index"
-exclude_patterns = [
-    ".*",
-    "_build",
-    ".venv",
-    ".github",
-    "node_modules",
-    "tests",
-    "README.md",
-    "CONTRIBUTING.md",
-    "CHANGELOG.md",
-]
-suppress_warnings = []
+# Only the course's own pages are sources; everything else in the repository is not.
+include_patterns = ["index.md", "week7/**", "contributing/**"]
 
 html_theme = "furo"
 html_title = "Safe Connections"
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
 html_copy_source = False
+html_use_index = False  # the course has no index entries; an empty index page helps nobody
 html_show_sourcelink = False
 html_theme_options = {
     "source_repository": source_repository,

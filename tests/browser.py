@@ -31,12 +31,12 @@ MISSING_TOOL = (
     "Run `make browser-deps` (Debian's chromium and poppler-utils) to run them."
 )
 
-# Every page the site builds: its MyST sources, plus Sphinx's index and search pages.
+# Every page the site builds: its MyST sources, plus Sphinx's search page.
 PAGES = sorted(
     str(path.relative_to(REPO).with_suffix(".html"))
     for pattern in ("index.md", "week7/*.md", "contributing/*.md")
     for path in REPO.glob(pattern)
-) + ["genindex.html", "search.html"]
+) + ["search.html"]
 
 # light: Furo's toggle set to light; dark: toggle set to dark; os-dark: toggle on auto
 # with the operating system asking for dark.

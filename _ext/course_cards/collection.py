@@ -44,19 +44,22 @@ def document_order(env: BuildEnvironment) -> list[str]:
     return order + sorted(set(env.all_docs) - seen)
 
 
-def collected_state(env: BuildEnvironment) -> tuple:
-    """Everything a collecting page shows: page order, page titles and cards."""
-    titles = {doc: env.titles[doc].astext() for doc in env.course_cards if doc in env.titles}
-    return document_order(env), titles, {doc: list(cards) for doc, cards in env.course_cards.items()}
+def collected_state(env: BuildEnvironment) -> tuple[list[str], dict[str, tuple]]:
+    """Everything a collecting page shows: the page order, and each page's title and cards."""
+    pages = {
+        docname: (env.titles[docname].astext() if docname in env.titles else "", cards)
+        for docname, cards in env.course_cards.items()
+    }
+    return document_order(env), pages
 
 
 class CardCollector(EnvironmentCollector):
     def __init__(self) -> None:
-        self.before_reading: tuple | None = None
+        self.before_reading: tuple[list[str], dict[str, tuple]] = ([], {})
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         env.course_cards.pop(docname, None)
-        env.course_card_lists.discard(docname)
+        env.course_card_lists.pop(docname, None)
 
     def merge_other(
         self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
@@ -64,7 +67,8 @@ class CardCollector(EnvironmentCollector):
         for docname in docnames:
             if docname in other.course_cards:
                 env.course_cards[docname] = other.course_cards[docname]
-        env.course_card_lists |= other.course_card_lists & set(docnames)
+            if docname in other.course_card_lists:
+                env.course_card_lists[docname] = other.course_card_lists[docname]
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         env = app.env
@@ -81,23 +85,33 @@ class CardCollector(EnvironmentCollector):
         ]
         if cards:
             env.course_cards[docname] = cards
-        if any(doctree.findall(card_list)):
-            env.course_card_lists.add(docname)
+        prefixes = sorted({placeholder["prefix"] for placeholder in doctree.findall(card_list)})
+        if prefixes:
+            env.course_card_lists[docname] = prefixes
 
     def get_outdated_docs(self, app, env, added, changed, removed) -> list[str]:
         self.before_reading = collected_state(env)
         return []
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        if collected_state(env) == self.before_reading:
-            return []
-        return sorted(env.course_card_lists)
+        """The collecting pages that show a page whose cards, title or place changed."""
+        old_order, old_pages = self.before_reading
+        new_order, new_pages = collected_state(env)
+        if new_order != old_order:
+            return sorted(env.course_card_lists)
+        changed = {doc for doc in old_pages.keys() | new_pages.keys()
+                   if old_pages.get(doc) != new_pages.get(doc)}
+        return sorted(
+            collecting
+            for collecting, prefixes in env.course_card_lists.items()
+            if any(doc.startswith(prefix) for doc in changed for prefix in prefixes)
+        )
 
 
 def init_environment(app: Sphinx) -> None:
     if not hasattr(app.env, "course_cards"):
         app.env.course_cards = {}
-        app.env.course_card_lists = set()
+        app.env.course_card_lists = {}
 
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
