@@ -60,5 +60,14 @@ def give_toctree_captions_a_level(app, pagename, templatename, context, doctree)
             )
 
 
+def describe_generated_pages(app, pagename, templatename, context, doctree):
+    """Pages Sphinx makes itself (search) have no front matter; give them a summary too."""
+    if doctree is None and 'name="description"' not in context.get("metatags", ""):
+        context["metatags"] = context.get("metatags", "") + (
+            '<meta name="description" content="Search the pages of the Safe Connections course." />'
+        )
+
+
 def setup(app):
     app.connect("html-page-context", give_toctree_captions_a_level, priority=900)
+    app.connect("html-page-context", describe_generated_pages)
