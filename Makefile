@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
 
-.PHONY: html test livehtml clean browser-deps screenshots audit
+.PHONY: html test lint spelling linkcheck cards-diff bench bench-check livehtml clean browser-deps screenshots audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,30 @@ html: $(VENV)/.docs
 	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html in a browser."
 
-test: $(VENV)/.test
+test: lint spelling
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check _ext tests tools conf.py
+	$(BIN)/ruff format --check _ext tests tools conf.py
+
+spelling: $(VENV)/.test
+	$(BIN)/codespell
+
+linkcheck: $(VENV)/.docs
+	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck
+
+# Metaphors and prompts added, changed and removed since BASE (default: main).
+BASE ?= main
+cards-diff: $(VENV)/.docs
+	@$(BIN)/python tools/cards_diff.py $(BASE)
+
+# Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 15 minutes).
+bench: $(VENV)/.test
+	$(BIN)/python tools/bench/bench.py
+
+bench-check: $(VENV)/.test
+	$(BIN)/python tools/bench/bench.py --check
 
 # Debian's Chromium and pdftotext, for the browser tests (Playwright's own browser
 # download does not work here). Needs root or sudo; does nothing when both are present.

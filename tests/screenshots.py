@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser import CHROMIUM, CHROMIUM_ARGS, PAGES, LocalServer, open_page  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, PAGES, LocalServer, open_page
 
 VIEWS = {"desktop-light": ("light", 1280), "desktop-dark": ("dark", 1280), "phone-light": ("light", 375)}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from conftest import REPO, soup
 
 LOCALE = REPO / "_ext" / "course_cards" / "locale"
@@ -23,8 +22,9 @@ def test_numbered_cards_show_their_number_and_numref_works(app):
     assert links["#metaphor-tuning"] == "Two instruments tuning together"
 
 
-@pytest.mark.sphinx("html", testroot="numbered", freshenv=True,
-                    confoverrides={"course_cards_numbered": False})
+@pytest.mark.sphinx(
+    "html", testroot="numbered", freshenv=True, confoverrides={"course_cards_numbered": False}
+)
 def test_numfig_switched_on_by_someone_else_leaves_cards_unnumbered_and_clean(app):
     app.build()
     assert app.warning.getvalue() == ""
@@ -40,8 +40,9 @@ def test_the_extension_never_switches_numfig_on(app):
     assert app.config.numfig is False
 
 
-@pytest.mark.sphinx("html", testroot="numbered", freshenv=True,
-                    confoverrides={"numfig_format": {"metaphor": "Image %s"}})
+@pytest.mark.sphinx(
+    "html", testroot="numbered", freshenv=True, confoverrides={"numfig_format": {"metaphor": "Image %s"}}
+)
 def test_a_projects_own_numfig_format_wins(app):
     app.build()
     labels = [k.get_text() for k in soup(app.outdir / "index.html").select(".course-card-kind")]

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import REPO, SECTION_PAGES, soup
 
 SOURCE = REPO / "tests" / "data" / "week7-source.txt"
@@ -46,7 +45,7 @@ def test_every_source_paragraph_is_on_the_site_word_for_word(html):
         if (body := article(page)) is not None
         for p in body.find_all("p")
     }
-    headings, paragraphs = source_blocks()
+    _, paragraphs = source_blocks()
     assert len(paragraphs) == 36
     missing = [p for p in paragraphs if p not in site_paragraphs]
     assert missing == []
@@ -63,7 +62,7 @@ def test_each_think_of_paragraph_is_the_body_of_a_metaphor_card(html):
     _, paragraphs = source_blocks()
     think_of = [p for p in paragraphs if p.startswith("Think of ")]
     assert len(think_of) == 8
-    for page, paragraph in zip(SECTION_PAGES, think_of):
+    for page, paragraph in zip(SECTION_PAGES, think_of, strict=True):
         cards = article(html / f"{page}.html").select("div.course-card.metaphor")
         assert [normalise(c.select_one(".course-card-body").get_text()) for c in cards] == [paragraph]
 
@@ -112,8 +111,17 @@ def test_view_and_edit_buttons_point_at_the_page_source(html):
     assert edit.endswith("/edit/main/week7/05-boundaries-in-connection.md")
 
 
-RESOURCE_ATTRIBUTES = {"script": "src", "img": "src", "link": "href", "source": "srcset",
-                       "iframe": "src", "video": "src", "audio": "src", "embed": "src", "object": "data"}
+RESOURCE_ATTRIBUTES = {
+    "script": "src",
+    "img": "src",
+    "link": "href",
+    "source": "srcset",
+    "iframe": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+}
 
 
 def test_no_page_loads_anything_from_another_host(html):
@@ -121,11 +129,19 @@ def test_no_page_loads_anything_from_another_host(html):
     for page in list(html.rglob("*.html")) + list(html.rglob("*.css")):
         text = page.read_text(encoding="utf-8")
         if page.suffix == ".css":
-            urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text)
+            urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(
+                r"@import\s+['\"]([^'\"]+)", text
+            )
         else:
             document = soup(page)
-            urls = [tag[attr] for name, attr in RESOURCE_ATTRIBUTES.items()
-                    for tag in document.find_all(name) if tag.get(attr)]
-            urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", " ".join(t.get_text() for t in document.find_all("style")))
+            urls = [
+                tag[attr]
+                for name, attr in RESOURCE_ATTRIBUTES.items()
+                for tag in document.find_all(name)
+                if tag.get(attr)
+            ]
+            urls += re.findall(
+                r"url\(\s*['\"]?([^'\")]+)", " ".join(t.get_text() for t in document.find_all("style"))
+            )
         offsite += [(page.name, u) for u in urls if urlparse(u).netloc or u.startswith("//")]
     assert offsite == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import soup
 
 EXPECTED = [
@@ -58,8 +57,12 @@ def test_the_rest_of_each_page_still_builds(app):
     assert rest.select_one(".course-card-title").get_text() == "Misspelt in reST"
 
 
-@pytest.mark.sphinx("html", testroot="warnings", freshenv=True, confoverrides={
-    "suppress_warnings": ["course_cards.empty", "course_cards.option"]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="warnings",
+    freshenv=True,
+    confoverrides={"suppress_warnings": ["course_cards.empty", "course_cards.option"]},
+)
 def test_suppress_warnings_silences_one_subtype_at_a_time(app):
     app.build()
     lines = warnings_of(app)

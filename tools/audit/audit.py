@@ -18,8 +18,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 REQUIRED = ("accessibility", "best-practices", "seo")
 # Sphinx marks its search page noindex on purpose (an empty results page is no search
 # result); Lighthouse's SEO audit "is-crawlable" counts that against it.
@@ -35,8 +37,11 @@ class GzipHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") \
-                or not path.is_file():
+        if (
+            path.suffix not in COMPRESSED
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.is_file()
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes())
         self.send_response(200)
@@ -58,20 +63,30 @@ def main(site: Path, reports: Path) -> int:
     for page in pages:
         report = reports / (page.replace("/", "--").removesuffix(".html") + ".json")
         subprocess.run(
-            [str(LIGHTHOUSE), f"http://127.0.0.1:{server.server_port}/{page}", "--quiet",
-             "--output=json", f"--output-path={report}", f"--chrome-flags={CHROME_FLAGS}",
-             "--only-categories=performance,accessibility,best-practices,seo"],
-            check=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+            [
+                str(LIGHTHOUSE),
+                f"http://127.0.0.1:{server.server_port}/{page}",
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                f"--chrome-flags={CHROME_FLAGS}",
+                "--only-categories=performance,accessibility,best-practices,seo",
+            ],
+            check=True,
+            env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
         )
         result = json.loads(report.read_text())
         scores = {k: round(v["score"] * 100) for k, v in result["categories"].items()}
-        print(f"{page:<55} {scores['performance']:>4}  {scores['accessibility']:>4}  "
-              f"{scores['best-practices']:>4}  {scores['seo']:>4}")
+        print(
+            f"{page:<55} {scores['performance']:>4}  {scores['accessibility']:>4}  "
+            f"{scores['best-practices']:>4}  {scores['seo']:>4}"
+        )
         failures += [
             f"{page}: {name} {scores[name]}, audit {ref['id']}"
             for name in REQUIRED
             for ref in result["categories"][name]["auditRefs"]
-            if ref["weight"] and (result["audits"][ref["id"]]["score"] or 0) < 1
+            if ref["weight"]
+            and (result["audits"][ref["id"]]["score"] or 0) < 1
             and (page, ref["id"]) not in EXPECTED
         ]
     server.shutdown()

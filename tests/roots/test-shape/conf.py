@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "course_shape"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+course_shape_sections = r"sections/"

@@ -1,0 +1,48 @@
+"""The course's own rules, checked during the build: located, typed, and failing -W."""
+
+from __future__ import annotations
+
+import re
+import runpy
+
+import pytest
+from conftest import REPO
+
+EXPECTED = [
+    ("sections/broken.md", 9, "metaphor", "exactly one metaphor card; this one has 2"),
+    ("sections/broken.md", 9, "name", "this metaphor card has no :name:"),
+    ("sections/broken.md", 13, "prompts", "2 to 4 prompts as a list; this one has 1"),
+    ("sections/broken.md", 19, "reflection", "ends with a reflection card"),
+    ("other.md", 3, "html", "a <script> element"),
+    ("other.md", 5, "html", "an inline event handler"),
+    ("other.md", 7, "remote", "comes from another host"),
+    ("other.md", 9, "unique", "card name 'metaphor-good' is also used in sections/good"),
+]
+
+
+def course_shape_warnings(app) -> list[str]:
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in plain.splitlines() if "[course_shape." in line]
+
+
+@pytest.mark.sphinx("html", testroot="shape")
+def test_each_broken_rule_is_reported_at_its_line(app):
+    app.build()
+    lines = course_shape_warnings(app)
+    for filename, line, rule, message in EXPECTED:
+        matches = [
+            w for w in lines if f"{filename}:{line}: WARNING:" in w and w.endswith(f"[course_shape.{rule}]")
+        ]
+        assert len(matches) == 1, (filename, line, rule, lines)
+        assert message in matches[0]
+    assert len(lines) == len(EXPECTED), "\n".join(lines)
+    assert not any("good.md" in w for w in lines), "the good page passes every rule"
+
+
+def test_the_real_site_is_checked_and_follows_the_rules(site):
+    conf = runpy.run_path(str(REPO / "conf.py"))
+    assert "course_shape" in conf["extensions"]
+    assert re.match(
+        conf.get("course_shape_sections", r"week\d+/\d\d-"), "week7/01-the-power-of-safe-connection"
+    )
+    site("html")
