@@ -22,6 +22,7 @@ KIND_TITLES = {"metaphor": "Metaphor", "reflection": "Reflection"}
 
 def to_admonitions(text: str) -> str:
     """Every card becomes ``admonition`` with its kind as class; collected lists go."""
+
     def admonition(match: re.Match) -> str:
         title = match["title"].strip() or KIND_TITLES[match["kind"]]
         return f":::{{admonition}} {title}\n:class: {match['kind']}\n{match['options']}"
@@ -32,6 +33,7 @@ def to_admonitions(text: str) -> str:
 def to_exercises(text: str) -> str:
     """Reflection cards become sphinx-exercise exercises (``:label:`` for the name); the
     reflection list goes, as sphinx-exercise has no collected page."""
+
     def exercise(match: re.Match) -> str:
         if match["kind"] != "reflection":
             return match[0]
@@ -92,5 +94,7 @@ def count_cards(folder: Path) -> dict[str, int]:
     text = "\n".join(p.read_text() for p in folder.rglob("*.md"))
     return {
         "metaphor": len(re.findall(r"^(?::::\{metaphor\}|:class: metaphor$)", text, re.M)),
-        "reflection": len(re.findall(r"^(?::::\{reflection\}|:class: reflection$|:::\{exercise\})", text, re.M)),
+        "reflection": len(
+            re.findall(r"^(?::::\{reflection\}|:class: reflection$|:::\{exercise\})", text, re.M)
+        ),
     }

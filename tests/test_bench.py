@@ -1,0 +1,69 @@
+"""The benchmark's generator and conversions stay honest as the content changes, and a
+one-week run works end to end. Nothing here is timed."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pytest
+
+from conftest import REPO, sphinx_build
+
+sys.path.insert(0, str(REPO / "tools" / "bench"))
+import bench  # noqa: E402
+import course  # noqa: E402
+
+REAL_CARDS = {
+    "metaphor": sum(p.read_text().count(":::{metaphor}") for p in (REPO / "week7").glob("*.md")),
+    "reflection": sum(p.read_text().count(":::{reflection}") for p in (REPO / "week7").glob("*.md")),
+}
+
+
+@pytest.mark.parametrize("variant", course.VARIANTS)
+def test_every_variant_keeps_every_card_of_every_week(tmp_path, variant):
+    folder = course.generate(3, tmp_path / variant, variant)
+    assert REAL_CARDS == {"metaphor": 8, "reflection": 8}
+    assert course.count_cards(folder) == {kind: 3 * n for kind, n in REAL_CARDS.items()}
+    assert len(list(folder.glob("week0*/*.md"))) == 3 * len(list((REPO / "week7").glob("*.md")))
+
+
+def test_admonitions_drop_the_extension_and_its_lists(tmp_path):
+    folder = course.generate(1, tmp_path / "b", "admonitions")
+    text = "\n".join(p.read_text() for p in folder.rglob("*.md"))
+    assert not re.search(r"\{(metaphor|reflection|cardlist)\}", text)
+    assert "course_cards" not in (folder / "conf.py").read_text()
+    assert ":::{admonition} Two instruments tuning together\n:class: metaphor\n:name: metaphor-tuning-week01" in text
+
+
+def test_exercises_replace_reflections_only(tmp_path):
+    folder = course.generate(1, tmp_path / "c", "exercises")
+    text = "\n".join(p.read_text() for p in folder.rglob("*.md"))
+    assert ":::{exercise}\n:label: reflect-co-regulation-week01" in text
+    assert text.count(":::{metaphor}") == 8 and ":::{reflection}" not in text
+
+
+def test_names_and_list_scopes_are_unique_per_week(tmp_path):
+    folder = course.generate(2, tmp_path / "a", "cards")
+    names = re.findall(r"^:name: (\S+)$", "\n".join(p.read_text() for p in folder.rglob("*.md")), re.M)
+    assert len(names) == len(set(names)) == 2 * 16
+    assert ":from: week02/" in (folder / "week02" / "workbook.md").read_text()
+
+
+@pytest.mark.parametrize("variant", course.VARIANTS)
+def test_every_variant_builds_cleanly(tmp_path, variant):
+    folder = course.generate(1, tmp_path / variant, variant)
+    result = sphinx_build(folder, tmp_path / f"{variant}-html", "html")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+
+
+def test_a_one_week_benchmark_runs_end_to_end(tmp_path):
+    out = tmp_path / "bench"
+    assert bench.main(["--sizes", "1", "--runs", "1", "--out", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert [s["weeks"] for s in results["full"]] == [1]
+    assert set(results["full"][0]["median_seconds"]) == {"A", "B", "C"}
+    assert "week01/03-connection-and-compliance" in results["incremental"]["written"]
+    assert results["weight"]["extension_gzip"] > 0
+    assert "| 1 |" in (out / "results.md").read_text()

@@ -1,0 +1,275 @@
+"""`make bench`: what the cards cost to build and to download, beside the alternatives.
+
+For 1, 13 and 52 weeks made from the real Week 7 pages, builds each variant (A: the
+project, B: plain admonitions, C: sphinx-exercise for reflections) clean, interleaved
+A/B/C, and reports medians and ratios; then an incremental rebuild after one edited
+prompt, a parallel build, and page weight. Writes results.json and results.md; with
+--check, fails unless every target holds."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import sphinx
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).parent))
+from course import REPO, VARIANTS, generate
+
+LABELS = dict(zip(VARIANTS, "ABC", strict=True))
+EDITED_PAGE = "week01/03-connection-and-compliance"
+EDIT = (
+    "- Think of a relationship where your voice feels welcome.",
+    "- Think of a relationship where your voice feels truly welcome.",
+)
+
+
+def build(source: Path, out: Path, *options: str) -> float:
+    """One clean-or-incremental HTML build; returns seconds, raises when it fails."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(out / ".doctrees"),
+            *options,
+            str(source),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode:
+        raise RuntimeError(f"build of {source} failed:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def clean_build(source: Path, out: Path, *options: str) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    return build(source, out, *options)
+
+
+def full_builds(weeks: int, runs: int, work: Path) -> dict:
+    sources = {v: generate(weeks, work / f"src-{weeks}-{v}", v) for v in VARIANTS}
+    times: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    for _ in range(runs):
+        for variant in VARIANTS:
+            times[variant].append(clean_build(sources[variant], work / f"out-{weeks}-{variant}"))
+    medians = {LABELS[v]: statistics.median(t) for v, t in times.items()}
+    return {
+        "weeks": weeks,
+        "pages": len(list(sources["cards"].rglob("*.md"))),
+        "median_seconds": medians,
+        "runs_seconds": {LABELS[v]: t for v, t in times.items()},
+        "ratio_A_B": medians["A"] / medians["B"],
+        "ratio_A_C": medians["A"] / medians["C"],
+    }
+
+
+def html_mtimes(out: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(out).with_suffix("")): p.stat().st_mtime_ns
+        for p in out.rglob("*.html")
+        if "_static" not in p.parts
+    }
+
+
+def incremental(weeks: int, work: Path) -> dict:
+    source = generate(weeks, work / f"src-incremental-{weeks}", "cards")
+    out = work / f"out-incremental-{weeks}"
+    clean_build(source, out)
+    before = html_mtimes(out)
+    page = source / f"{EDITED_PAGE}.md"
+    text = page.read_text()
+    assert EDIT[0] in text, "the benchmark's edit no longer matches the page"
+    time.sleep(0.01)
+    page.write_text(text.replace(*EDIT))
+    seconds = build(source, out)
+    after = html_mtimes(out)
+    written = sorted(p for p in after if after[p] != before.get(p) and p != "search")
+    return {"weeks": weeks, "seconds": seconds, "written": written}
+
+
+def scaling_without_furo(work: Path, runs: int) -> dict:
+    """13 and 52 weeks of the project with Sphinx's basic theme, whose pages carry no
+    site-wide navigation tree: how the build scales apart from Furo's sidebar."""
+    medians = {}
+    for weeks in (13, 52):
+        source = generate(weeks, work / f"src-basic-{weeks}", "cards")
+        times = [
+            clean_build(source, work / f"out-basic-{weeks}", "-D", "html_theme=basic") for _ in range(runs)
+        ]
+        medians[weeks] = statistics.median(times)
+    return {"median_seconds": medians, "ratio_52_13": medians[52] / medians[13]}
+
+
+def parallel(weeks: int, work: Path) -> dict:
+    source = generate(weeks, work / f"src-parallel-{weeks}", "cards")
+    serial = clean_build(source, work / "out-serial")
+    jobs = clean_build(source, work / "out-parallel", "-j", "2")
+    return {"weeks": weeks, "serial_seconds": serial, "parallel_seconds": jobs, "ratio": jobs / serial}
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, mtime=0))
+
+
+def transfer(out: Path, page: str) -> dict:
+    """Bytes of a page and every local stylesheet, script and image it loads."""
+    html = out / f"{page}.html"
+    files = [html]
+    soup = BeautifulSoup(html.read_text(), "html.parser")
+    for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
+        for element in soup.find_all(tag):
+            url = element.get(attr)
+            if url and "://" not in url and (tag != "link" or "stylesheet" in element.get("rel", [])):
+                files.append((html.parent / url.split("?")[0]).resolve())
+    data = [f.read_bytes() for f in files]
+    return {"files": len(files), "raw": sum(map(len, data)), "gzip": sum(map(gzipped, data))}
+
+
+def page_weight(work: Path) -> dict:
+    static = REPO / "_ext" / "course_cards" / "static"
+    assets = [p for p in static.rglob("*") if p.suffix in {".css", ".js"}]
+    data = [p.read_bytes() for p in assets]
+    page = "week01/02-the-science-of-co-regulation"
+    return {
+        "extension_assets": [p.name for p in assets],
+        "extension_raw": sum(map(len, data)),
+        "extension_gzip": sum(map(gzipped, data)),
+        "section_page_A": transfer(work / "out-1-cards", page),
+        "section_page_B": transfer(work / "out-1-admonitions", page),
+    }
+
+
+def machine() -> dict:
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sphinx": sphinx.__display_version__,
+        "platform": platform.platform(),
+    }
+
+
+def expected_writes(written: list[str]) -> set[str]:
+    week = EDITED_PAGE.split("/")[0]
+    return {EDITED_PAGE, f"{week}/index", "index", f"{week}/workbook"}
+
+
+def check(results: dict) -> list[str]:
+    failures = []
+    for size in results["full"]:
+        if size["ratio_A_B"] > 1.05:
+            failures.append(f"A/B at {size['weeks']} weeks is {size['ratio_A_B']:.3f} (target ≤ 1.05)")
+        if size["ratio_A_C"] > 1.0:
+            failures.append(f"A/C at {size['weeks']} weeks is {size['ratio_A_C']:.3f} (target ≤ 1)")
+    by_weeks = {s["weeks"]: s["median_seconds"]["A"] for s in results["full"]}
+    if 13 in by_weeks and 52 in by_weeks and by_weeks[52] / by_weeks[13] > 4.4:
+        failures.append(f"52/13 weeks is {by_weeks[52] / by_weeks[13]:.2f} (target ≤ 4.4)")
+    written = set(results["incremental"]["written"])
+    if not written <= expected_writes(results["incremental"]["written"]) or EDITED_PAGE not in written:
+        failures.append(f"one edit rewrote {sorted(written)}")
+    if results["weight"]["extension_gzip"] > 4096:
+        failures.append(
+            f"extension CSS+JS is {results['weight']['extension_gzip']} bytes gzipped (target ≤ 4096)"
+        )
+    return failures
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        f"Measured {results['date']} on {m['cores']} cores, Python {m['python']}, Sphinx {m['sphinx']} "
+        f"({results['runs']} clean builds per variant, interleaved; medians).",
+        "",
+        "| weeks | pages | A: cards (s) | B: admonitions (s) | C: sphinx-exercise (s) | A/B | A/C |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in results["full"]:
+        t = s["median_seconds"]
+        lines.append(
+            f"| {s['weeks']} | {s['pages']} | {t['A']:.2f} | {t['B']:.2f} | {t['C']:.2f} | "
+            f"{s['ratio_A_B']:.3f} | {s['ratio_A_C']:.3f} |"
+        )
+    inc, par, w = results["incremental"], results["parallel"], results["weight"]
+    medians = {s["weeks"]: s["median_seconds"] for s in results["full"]}
+    lines.append("")
+    if 13 in medians and 52 in medians:
+        ratios = {v: medians[52][v] / medians[13][v] for v in "AB"}
+        lines.append(f"- 52 weeks ÷ 13 weeks with Furo: A {ratios['A']:.2f}, B {ratios['B']:.2f}.")
+    if "scaling_basic_theme" in results:
+        basic = results["scaling_basic_theme"]
+        lines.append(
+            f"- 52 weeks ÷ 13 weeks with Sphinx's basic theme (no site-wide sidebar): "
+            f"{basic['ratio_52_13']:.2f} ({basic['median_seconds'][13]:.2f} s, {basic['median_seconds'][52]:.2f} s)."
+        )
+    lines += [
+        f"- One edited prompt at {inc['weeks']} weeks: rebuilt in {inc['seconds']:.2f} s, "
+        f"pages written: {', '.join(inc['written'])}.",
+        f"- {par['weeks']} weeks with `-j 2`: {par['parallel_seconds']:.2f} s against "
+        f"{par['serial_seconds']:.2f} s serial ({par['ratio']:.2f}×).",
+        f"- Extension CSS and JS: {w['extension_raw']} bytes, {w['extension_gzip']} gzipped.",
+        f"- A section page with everything it loads: {w['section_page_A']['gzip']} bytes gzipped "
+        f"({w['section_page_A']['raw']} raw), against {w['section_page_B']['gzip']} "
+        f"({w['section_page_B']['raw']} raw) for the same text as plain admonitions.",
+    ]
+    if "failures" in results:
+        lines += [
+            "",
+            "Targets: " + ("all met." if not results["failures"] else "; ".join(results["failures"])),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def run(sizes: list[int], runs: int, work: Path) -> dict:
+    results = {"date": date.today().isoformat(), "machine": machine(), "runs": runs}
+    results["full"] = [full_builds(weeks, runs, work) for weeks in sizes]
+    results["incremental"] = incremental(min(13, max(sizes)), work)
+    results["parallel"] = parallel(max(sizes), work)
+    if 52 in sizes:
+        results["scaling_basic_theme"] = scaling_without_furo(work, min(runs, 3))
+    results["weight"] = page_weight(work)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1,13,52", help="course sizes in weeks")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=REPO / "_build" / "bench")
+    parser.add_argument("--check", action="store_true", help="fail unless every target holds")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if 1 not in sizes:
+        sizes.insert(0, 1)
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as work:
+        results = run(sizes, args.runs, Path(work))
+    results["failures"] = check(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "results.md").write_text(markdown(results))
+    print(markdown(results))
+    return 1 if args.check and results["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
