@@ -14,19 +14,24 @@ version = release = "Week 7"
 # Where the site's sources live; Furo's "view" and "edit" buttons link here.
 source_repository = "https://github.com/safe-connections/course/"
 
-extensions = ["myst_parser", "sphinx_design", "course_cards"]
+extensions = ["myst_parser", "sphinx_design", "course_cards", "course_shape", "content_security"]
 
 myst_enable_extensions = ["colon_fence"]
+
+# Readers may keep private notes under reflection cards, in their own browser only.
+course_cards_notes = True
+course_cards_privacy_page = "privacy"
 myst_heading_anchors = 3
 
 root_doc = "index"
 # Only the course's own pages are sources; everything else in the repository is not.
-include_patterns = ["index.md", "week7/**", "contributing/**"]
+include_patterns = ["index.md", "privacy.md", "week7/**", "contributing/**"]
 
 html_theme = "furo"
 html_title = "Safe Connections"
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_copy_source = False
 html_use_index = False  # the course has no index entries; an empty index page helps nobody
 html_show_sourcelink = False
@@ -42,8 +47,15 @@ latex_documents = [
 ]
 man_pages = [("index", "safe-connections", "Safe Connections", [author], 7)]
 texinfo_documents = [
-    ("index", "safe-connections", "Safe Connections", author, "safe-connections",
-     "Week 7 of a self-help course about safe connections.", "Miscellaneous"),
+    (
+        "index",
+        "safe-connections",
+        "Safe Connections",
+        author,
+        "safe-connections",
+        "Week 7 of a self-help course about safe connections.",
+        "Miscellaneous",
+    ),
 ]
 epub_show_urls = "no"
 

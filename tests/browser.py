@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,7 +33,7 @@ MISSING_TOOL = (
 # Every page the site builds: its MyST sources, plus Sphinx's search page.
 PAGES = sorted(
     str(path.relative_to(REPO).with_suffix(".html"))
-    for pattern in ("index.md", "week7/*.md", "contributing/*.md")
+    for pattern in ("index.md", "privacy.md", "week7/*.md", "contributing/*.md")
     for path in REPO.glob(pattern)
 ) + ["search.html"]
 
@@ -73,6 +72,13 @@ class LocalServer:
         self.httpd.server_close()
 
 
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.cspViolations.push(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 @dataclass
 class Traffic:
     """What a page asked for and what went wrong while it loaded."""
@@ -83,6 +89,7 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
 
     def watch(self, context, page) -> None:
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         context.route(re.compile(r".*"), self.only_local)
         page.on("requestfailed", lambda request: self.failed.append(request.url))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
@@ -98,8 +105,16 @@ class Traffic:
             route.abort()
 
 
-def open_page(browser, server: LocalServer, path: str, *, mode: str = "light", width: int = 1280,
-              height: int = 900, javascript: bool = True):
+def open_page(
+    browser,
+    server: LocalServer,
+    path: str,
+    *,
+    mode: str = "light",
+    width: int = 1280,
+    height: int = 900,
+    javascript: bool = True,
+):
     """A fresh browser context showing one page, with its traffic watched."""
     theme, scheme = MODES[mode]
     context = browser.new_context(
@@ -116,7 +131,7 @@ def open_page(browser, server: LocalServer, path: str, *, mode: str = "light", w
 def parse_colour(value: str) -> tuple[float, float, float, float]:
     """rgb()/rgba() or color(srgb …) as computed by Chromium, to 0–1 channels and alpha."""
     if value.startswith("color(srgb"):
-        parts = value[len("color(srgb"):].strip(" )").replace("/", " ").split()
+        parts = value[len("color(srgb") :].strip(" )").replace("/", " ").split()
         r, g, b = (float(p) for p in parts[:3])
         return r, g, b, float(parts[3]) if len(parts) > 3 else 1.0
     numbers = [float(n) for n in re.findall(r"[\d.]+", value)]
@@ -127,7 +142,7 @@ def parse_colour(value: str) -> tuple[float, float, float, float]:
 def over(top, bottom):
     """top composited over an opaque bottom."""
     alpha = top[3]
-    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], bottom[:3])) + (1.0,)
+    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], bottom[:3], strict=True)) + (1.0,)
 
 
 def luminance(colour) -> float:

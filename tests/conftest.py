@@ -3,6 +3,7 @@ and strict builds of the real site (each builder built once per session)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,9 +38,26 @@ def rootdir() -> Path:
 def sphinx_build(srcdir: Path, outdir: Path, builder: str, *options: str) -> subprocess.CompletedProcess:
     """Run sphinx-build exactly as `make html` does: strict and nitpicky."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", builder,
-         "-d", str(outdir.with_name(outdir.name + ".doctrees")), *options, str(srcdir), str(outdir)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-n",
+            "--keep-going",
+            "-q",
+            "-b",
+            builder,
+            "-d",
+            str(outdir.with_name(outdir.name + ".doctrees")),
+            *options,
+            str(srcdir),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
     )
 
 
@@ -69,3 +87,17 @@ def site(tmp_path_factory) -> SiteBuilds:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, shared by every browser test."""
+    from browser import CHROMIUM, CHROMIUM_ARGS, require_tool
+
+    require_tool(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -8,9 +8,17 @@ import subprocess
 import unicodedata
 
 import pytest
-
-from browser import (CHROMIUM, CHROMIUM_ARGS, MODES, PAGES, WIDTHS, LocalServer, contrast,
-                     open_page, over, parse_colour, require_tool)
+from browser import (
+    MODES,
+    PAGES,
+    WIDTHS,
+    LocalServer,
+    contrast,
+    open_page,
+    over,
+    parse_colour,
+    require_tool,
+)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Rules axe reports on every Furo page, outside the article, that a theme template would
@@ -18,18 +26,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # icons outside any landmark (region), and search.html's missing h1 (page-has-heading-one).
 # They are best-practice rules, not WCAG; inside the article none is allowed.
 CARD_PAGES = [p for p in PAGES if p.startswith("week7/0")] + [
-    "index.html", "week7/workbook.html", "week7/metaphors.html", "contributing/authoring.html"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require_tool(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    "index.html",
+    "week7/workbook.html",
+    "week7/metaphors.html",
+    "contributing/authoring.html",
+]
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +66,15 @@ def test_page_is_accessible_and_private(browser, server, axe, path, mode, width)
         page.wait_for_load_state("networkidle")
         wcag = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert describe(wcag.response["violations"]) == []
-        practice = axe.run(page, context="article", options={"runOnly": {"type": "tag", "values": ["best-practice"]}})
+        practice = axe.run(
+            page, context="article", options={"runOnly": {"type": "tag", "values": ["best-practice"]}}
+        )
         assert describe(practice.response["violations"]) == []
         assert traffic.offsite == []
         assert traffic.failed == []
         assert traffic.console_errors == []
+        assert page.evaluate("window.cspViolations") == []
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     finally:
         context.close()
 
@@ -117,8 +122,9 @@ def card_contrasts(page):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("path", ["week7/01-the-power-of-safe-connection.html", "week7/workbook.html",
-                                  "index.html"])
+@pytest.mark.parametrize(
+    "path", ["week7/01-the-power-of-safe-connection.html", "week7/workbook.html", "index.html"]
+)
 def test_card_text_icons_and_borders_have_enough_contrast(browser, server, path, mode):
     context, page, _ = open_page(browser, server, path, mode=mode)
     try:
@@ -131,6 +137,7 @@ def test_card_text_icons_and_borders_have_enough_contrast(browser, server, path,
 def test_card_colours_follow_the_theme_toggle(browser, server):
     context, page, _ = open_page(browser, server, "week7/05-boundaries-in-connection.html", mode="light")
     try:
+
         def colours():
             return page.evaluate(CARD_COLOURS)[0]
 
@@ -154,28 +161,32 @@ FOCUS_STATE = """() => {
   const style = getComputedStyle(el);
   return {
     inCard: !!el.closest('.course-card'),
-    href: el.getAttribute('href'),
+    target: el.getAttribute('href') || el.id,
     outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
     shadow: style.boxShadow !== 'none',
   };
 }"""
+CARD_CONTROLS = """[...document.querySelectorAll('.course-card a[href], .course-card textarea')]
+  .map(el => el.getAttribute('href') || el.id)"""
 
 
 @pytest.mark.parametrize("path", ["week7/workbook.html", "week7/metaphors.html"])
 def test_keyboard_reaches_every_card_link_with_a_visible_focus_indicator(browser, server, path):
     context, page, _ = open_page(browser, server, path)
     try:
-        card_links = page.evaluate("[...document.querySelectorAll('.course-card a[href]')].map(a => a.getAttribute('href'))")
-        assert len(card_links) >= 8
-        focusable = page.evaluate("document.querySelectorAll('a[href], button, input, [tabindex]').length")
+        controls = page.evaluate(CARD_CONTROLS)
+        assert len(controls) >= 8
+        focusable = page.evaluate(
+            "document.querySelectorAll('a[href], button, input, textarea, [tabindex]').length"
+        )
         reached = {}
         for _ in range(focusable + 5):
             page.keyboard.press("Tab")
             state = page.evaluate(FOCUS_STATE)
             if state["inCard"]:
-                reached[state["href"]] = state["outline"] or state["shadow"]
-        assert set(reached) == set(card_links)
-        assert all(reached.values()), [href for href, visible in reached.items() if not visible]
+                reached[state["target"]] = state["outline"] or state["shadow"]
+        assert set(reached) == set(controls)
+        assert all(reached.values()), [target for target, visible in reached.items() if not visible]
     finally:
         context.close()
 
@@ -214,8 +225,9 @@ def test_print_keeps_card_borders_drops_shadows_and_leaves_room_to_write(browser
         texts = page.evaluate("[...document.querySelectorAll('.course-card')].map(c => c.innerText)")
         pdf = tmp_path / "page.pdf"
         page.pdf(path=str(pdf), format="A4")
-        printed = normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                           check=True).stdout)
+        printed = normalise(
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        )
         for text in texts:
             for line in filter(None, (normalise(t) for t in text.splitlines())):
                 assert line in printed, line
@@ -223,8 +235,15 @@ def test_print_keeps_card_borders_drops_shadows_and_leaves_room_to_write(browser
         context.close()
 
 
-SITE_CHROME = [".skip-to-content", ".mobile-header", ".sidebar-drawer", ".toc-drawer",
-               ".content-icon-container", ".related-pages", ".headerlink"]
+SITE_CHROME = [
+    ".skip-to-content",
+    ".mobile-header",
+    ".sidebar-drawer",
+    ".toc-drawer",
+    ".content-icon-container",
+    ".related-pages",
+    ".headerlink",
+]
 
 
 def test_the_printed_workbook_is_a_worksheet(browser, server):
@@ -234,8 +253,9 @@ def test_the_printed_workbook_is_a_worksheet(browser, server):
         for selector in SITE_CHROME:
             assert page.locator(selector).count() > 0, selector
             assert page.locator(f"{selector}:visible").count() == 0, selector
-        groups = page.evaluate("[...document.querySelectorAll('.course-card-group')]"
-                               ".map(g => getComputedStyle(g).breakBefore)")
+        groups = page.evaluate(
+            "[...document.querySelectorAll('.course-card-group')].map(g => getComputedStyle(g).breakBefore)"
+        )
         assert groups == ["auto"] + ["page"] * 7
     finally:
         context.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
 
+import pytest
 from conftest import soup
 
 
@@ -20,7 +22,9 @@ def build(app, pages: set[str]) -> set[str]:
 
 
 def group_titles(app, page):
-    return [h.a.get_text() for h in soup(app.outdir / f"{page}.html").select("section.course-card-group > h2")]
+    return [
+        h.a.get_text() for h in soup(app.outdir / f"{page}.html").select("section.course-card-group > h2")
+    ]
 
 
 def workbook_text(app) -> str:
@@ -83,7 +87,7 @@ def test_an_empty_result_is_a_short_note(app):
 def test_collected_pages_are_never_stale(app):
     pages = written_pages(app)
     build(app, pages)
-    collecting = {"workbook", "glance"}
+    reflections, metaphors = {"workbook"}, {"glance"}
     parent = {"index"}
 
     alpha = app.srcdir / "alpha.md"
@@ -91,21 +95,42 @@ def test_collected_pages_are_never_stale(app):
     written = build(app, pages)
     assert "What helped you then?" in workbook_text(app)
     assert "What helped?" not in workbook_text(app)
-    assert written == {"alpha"} | parent | collecting | {"empty"}, "empty.md collects from alpha only"
+    assert written == {"alpha"} | parent | reflections, "only pages collecting reflections"
 
     middle = app.srcdir / "middle.md"
     middle.write_text(middle.read_text().split(":::{reflection}")[0])
     written = build(app, pages)
     assert "Which plank did you lay today?" not in workbook_text(app)
-    assert written == {"middle"} | parent | collecting
+    assert written == {"middle"} | parent | reflections
 
     zebra = app.srcdir / "zebra.md"
-    zebra.write_text(zebra.read_text() + "\n:::{reflection}\n:name: reflect-zebra-2\n\n- A new prompt.\n:::\n")
+    zebra.write_text(
+        zebra.read_text() + "\n:::{reflection}\n:name: reflect-zebra-2\n\n- A new prompt.\n:::\n"
+    )
     written = build(app, pages)
     assert "A new prompt." in workbook_text(app)
-    assert written == {"zebra"} | parent | collecting
+    assert written == {"zebra"} | parent | reflections
+
+    middle.write_text(middle.read_text().replace(":::{metaphor} A bridge", ":::{metaphor} A long bridge"))
+    written = build(app, pages)
+    assert [a.get_text() for a in soup(app.outdir / "glance.html").select("div.body li a")][
+        1
+    ] == "A long bridge"
+    assert written == {"middle"} | parent | metaphors
 
     alpha.write_text(alpha.read_text().replace("Some text", "Other text"))
     written = build(app, pages)
     assert written == {"alpha"} | parent, "an edit outside cards leaves collected pages alone"
     assert app.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="collect")
+def test_search_finds_a_prompt_on_its_own_page_only(app):
+    app.build()
+    index = json.loads(
+        re.search(r"Search\.setIndex\((.*)\)", (app.outdir / "searchindex.js").read_text()).group(1)
+    )
+    docnames = index["docnames"]
+    pages = index["terms"]["steadi"]
+    pages = [pages] if isinstance(pages, int) else pages
+    assert [docnames[page] for page in pages] == ["alpha"]

@@ -33,9 +33,11 @@ def add_number_formats(app: Sphinx, config: Config) -> None:
         )
 
 
-def add_stylesheet(app: Sphinx) -> None:
+def add_assets(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.add_css_file("course_cards.css")
+        if app.config.course_cards_notes:
+            app.add_js_file("course_notes.js", loading_method="defer")
 
 
 def restore_format_handlers(app: Sphinx) -> None:
@@ -56,21 +58,22 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("course_cards_numbered", False, "env", types=frozenset({bool}))
+    app.add_config_value("course_cards_notes", False, "env", types=frozenset({bool}))
+    app.add_config_value("course_cards_privacy_page", "", "html", types=frozenset({str}))
     app.add_message_catalog("course_cards", str(HERE / "locale"))
 
     for card_class in nodes.CARD_CLASSES.values():
-        app.add_enumerable_node(
-            card_class, card_class.kind, nodes.card_title_text, **writers.CARD_HANDLERS
-        )
+        app.add_enumerable_node(card_class, card_class.kind, nodes.card_title_text, **writers.CARD_HANDLERS)
     app.add_node(nodes.card_title, **writers.TITLE_HANDLERS)
     app.add_node(nodes.card_list)
+    app.add_node(nodes.notes_tools, **writers.NOTES_TOOLS_HANDLERS)
     app.add_directive("metaphor", directives.MetaphorDirective)
     app.add_directive("reflection", directives.ReflectionDirective)
     app.add_directive("cardlist", directives.CardListDirective)
 
     app.add_env_collector(collection.CardCollector)
     app.connect("builder-inited", collection.init_environment)
-    app.connect("builder-inited", add_stylesheet)
+    app.connect("builder-inited", add_assets)
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)
     app.connect("config-inited", add_static_path)
@@ -78,7 +81,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", collection.fill_card_lists)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -17,7 +17,7 @@ from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
 
 from .directives import warn
-from .nodes import card_list, card_title_text, course_card
+from .nodes import card_list, card_title_text, course_card, notes_tools
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -76,36 +76,61 @@ class CardCollector(EnvironmentCollector):
         cards = [
             {
                 "id": card["ids"][0],
+                "name": card["names"][0] if card["names"] else "",
                 "kind": card.kind,
                 "title": card_title_text(card),
                 "line": card.line,
                 "text": card.astext(),
+                "notes": bool(card.get("notes")),
             }
             for card in doctree.findall(course_card)
         ]
         if cards:
             env.course_cards[docname] = cards
-        prefixes = sorted({placeholder["prefix"] for placeholder in doctree.findall(card_list)})
-        if prefixes:
-            env.course_card_lists[docname] = prefixes
+        scopes = sorted({(p["prefix"], p["kind"]) for p in doctree.findall(card_list)})
+        if scopes:
+            env.course_card_lists[docname] = scopes
 
     def get_outdated_docs(self, app, env, added, changed, removed) -> list[str]:
         self.before_reading = collected_state(env)
         return []
 
     def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        """The collecting pages that show a page whose cards, title or place changed."""
+        """The collecting pages that show a page whose cards of their kind, title or
+        place changed."""
         old_order, old_pages = self.before_reading
         new_order, new_pages = collected_state(env)
         if new_order != old_order:
             return sorted(env.course_card_lists)
-        changed = {doc for doc in old_pages.keys() | new_pages.keys()
-                   if old_pages.get(doc) != new_pages.get(doc)}
+        changed = {
+            (doc, kind)
+            for doc in old_pages.keys() | new_pages.keys()
+            for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
+        }
         return sorted(
             collecting
-            for collecting, prefixes in env.course_card_lists.items()
-            if any(doc.startswith(prefix) for doc in changed for prefix in prefixes)
+            for collecting, scopes in env.course_card_lists.items()
+            if any(
+                doc.startswith(prefix) and kind == list_kind
+                for doc, kind in changed
+                for prefix, list_kind in scopes
+            )
         )
+
+
+def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
+    """The card kinds whose collected view of one page changed: all of them when the
+    page's title did, else each kind whose cards, in order, differ."""
+    old_title, old_cards = old or ("", [])
+    new_title, new_cards = new or ("", [])
+    kinds = {card["kind"] for card in [*old_cards, *new_cards]}
+    if old_title != new_title:
+        return kinds
+    return {
+        kind
+        for kind in kinds
+        if [c for c in old_cards if c["kind"] == kind] != [c for c in new_cards if c["kind"] == kind]
+    }
 
 
 def init_environment(app: Sphinx) -> None:
@@ -116,14 +141,14 @@ def init_environment(app: Sphinx) -> None:
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Copy Sphinx's figure numbers onto cards, so every writer can show "Metaphor 3"."""
+    if not (app.config.course_cards_numbered and app.config.numfig):
+        return
     for card in doctree.findall(course_card):
         if card.get("docname") and card["ids"]:
             label_with_number(app, card, card["docname"], card["ids"][0])
 
 
 def label_with_number(app: Sphinx, card: course_card, docname: str, card_id: str) -> None:
-    if not (app.config.course_cards_numbered and app.config.numfig):
-        return
     number = app.env.toc_fignumbers.get(docname, {}).get(card.kind, {}).get(card_id)
     if number:
         card["numbered_label"] = app.config.numfig_format[card.kind] % ".".join(map(str, number))
@@ -149,8 +174,7 @@ class CardListBuilder:
         kind, prefix = self.placeholder["kind"], self.placeholder["prefix"]
         if prefix and not any(doc.startswith(prefix) for doc in self.env.all_docs):
             warn(
-                f"cardlist :from: {prefix!r} matches no page; give the start of a page "
-                f"name such as 'week7/'",
+                f"cardlist :from: {prefix!r} matches no page; give the start of a page name such as 'week7/'",
                 "from",
                 self.placeholder,
             )
@@ -163,13 +187,28 @@ class CardListBuilder:
         if not groups:
             note = nodes.paragraph(text=str(_("There are no cards to show here yet.")))
             return [nodes.container("", note, classes=["course-card-list", kind, "empty"])]
-        return [self.group(docname, cards) for docname, cards in groups]
+        sections = [self.group(docname, cards) for docname, cards in groups]
+        self.resolve_references(sections)
+        return self.notes_tools(kind) + sections
+
+    def notes_tools(self, kind: str) -> list[nodes.Element]:
+        """A list of reflections gets the notes tools; they know every card with notes, so
+        notes whose card no longer exists can be told apart."""
+        known = [
+            card["id"]
+            for docname in document_order(self.env)
+            for card in self.env.course_cards.get(docname, [])
+            if card["kind"] == kind and card["notes"]
+        ]
+        return [notes_tools(known=known)] if known else []
 
     def group(self, docname: str, cards: list[dict]) -> nodes.section:
         page_title = self.env.titles[docname].astext()
+        # "no-search" keeps copies out of the search index: a search finds a prompt on
+        # its own page, once.
         section = nodes.section(
             ids=[nodes.make_id(f"{self.list_id}-{docname}")],
-            classes=["course-card-group", self.placeholder["kind"]],
+            classes=["course-card-group", self.placeholder["kind"], "no-search"],
         )
         section += nodes.title("", "", self.link(docname, "", nodes.Text(page_title)))
         if self.placeholder["titles_only"]:
@@ -180,7 +219,6 @@ class CardListBuilder:
             section += items
         else:
             section += [self.copy_card(docname, card, page_title) for card in cards]
-        self.resolve_references(section)
         return section
 
     def copy_card(self, docname: str, card: dict, page_title: str) -> course_card:
@@ -192,7 +230,8 @@ class CardListBuilder:
             xref["refdoc"] = self.fromdocname
         copy["ids"] = [nodes.make_id(f"{self.list_id}-{card['id']}")]
         copy["card_id"] = card["id"]
-        label_with_number(self.app, copy, docname, card["id"])
+        if self.app.config.course_cards_numbered and self.app.config.numfig:
+            label_with_number(self.app, copy, docname, card["id"])
         back = str(_("Open this card in “%s”")) % page_title
         copy += nodes.paragraph(
             "", "", self.link(docname, card["id"], nodes.Text(back)), classes=["course-card-source"]
@@ -210,9 +249,11 @@ class CardListBuilder:
     def link(self, docname: str, target: str, content: nodes.Node) -> nodes.reference:
         return make_refnode(self.app.builder, self.fromdocname, docname, target, content)
 
-    def resolve_references(self, section: nodes.section) -> None:
+    def resolve_references(self, sections: list[nodes.section]) -> None:
         """Resolve cross-references inside copied cards as seen from the collecting page."""
+        if not any(section.next_node(addnodes.pending_xref) for section in sections):
+            return
         document = new_document("")
-        document += section
+        document += sections
         self.env.resolve_references(document, self.fromdocname, self.app.builder)
-        document.remove(section)
+        document.children = []

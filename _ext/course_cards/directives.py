@@ -52,8 +52,7 @@ class CardDirective(SphinxDirective):
         self.report_unknown_options(location)
         if not "\n".join(self.content).strip():
             warn(
-                f"{self.name} card is empty; write its text on the lines after the "
-                f"directive line",
+                f"{self.name} card is empty; write its text on the lines after the directive line",
                 "empty",
                 location,
             )
@@ -81,8 +80,7 @@ class CardDirective(SphinxDirective):
                 del self.options[option]
                 known = ", ".join(f":{name}:" for name in sorted(self.option_spec))
                 warn(
-                    f"{self.name} card has an unknown option :{option}:; "
-                    f"the options are {known}",
+                    f"{self.name} card has an unknown option :{option}:; the options are {known}",
                     "option",
                     location,
                 )
@@ -97,8 +95,7 @@ class CardDirective(SphinxDirective):
                 inner,
             )
             content = [
-                nodes.rubric(child.astext(), "", *child.children) if isinstance(child, card_title)
-                else child
+                nodes.rubric(child.astext(), "", *child.children) if isinstance(child, card_title) else child
                 for child in inner.children
             ]
             position = inner.parent.index(inner)
@@ -123,8 +120,7 @@ class CardDirective(SphinxDirective):
         name = self.options.get("name") or self.options.get("label")
         if name and nodes.fully_normalize_name(name) in document.nameids:
             warn(
-                f"the name {name!r} is already used on this page; give this card "
-                f"a different :name:",
+                f"the name {name!r} is already used on this page; give this card a different :name:",
                 "duplicate",
                 location,
             )
@@ -148,6 +144,13 @@ class MetaphorDirective(CardDirective):
 
 class ReflectionDirective(CardDirective):
     kind = "reflection"
+    option_spec = LenientOptions(CardDirective.option_spec, **{"no-notes": directives.flag})
+
+    def run(self) -> list[Node]:
+        cards = super().run()
+        for card in cards:
+            card["notes"] = self.config.course_cards_notes and "no-notes" not in self.options
+        return cards
 
 
 class CardListDirective(SphinxDirective):

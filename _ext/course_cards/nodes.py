@@ -27,9 +27,7 @@ class reflection_card(course_card):
     kind = "reflection"
 
 
-CARD_CLASSES: dict[str, type[course_card]] = {
-    cls.kind: cls for cls in (metaphor_card, reflection_card)
-}
+CARD_CLASSES: dict[str, type[course_card]] = {cls.kind: cls for cls in (metaphor_card, reflection_card)}
 
 
 KIND_LABELS = {"metaphor": _("Metaphor"), "reflection": _("Reflection")}
@@ -42,6 +40,10 @@ class card_title(nodes.title):
 
 class card_list(nodes.General, nodes.Element):
     """Placeholder replaced by collected cards once every page has been read."""
+
+
+class notes_tools(nodes.container):
+    """Where course_notes.js puts the workbook's download, import and delete buttons."""
 
 
 def kind_label(kind: str) -> str:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sphinx.writers.texinfo import TexinfoTranslator
     from sphinx.writers.text import TextTranslator
 
-    from .nodes import card_title, course_card
+    from .nodes import card_title, course_card, notes_tools
 
 
 # html: a header row (icon, kind label, title) above the body, named by the header
@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     card_id = node["ids"][0]
     labelled_by = f"{card_id}-kind" + (f" {card_id}-title" if own_title(node) else "")
-    self.body.append(
-        self.starttag(node, "div", "", role="note", **{"aria-labelledby": labelled_by})
-    )
+    attributes = {"aria-labelledby": labelled_by}
+    if node.get("notes"):
+        attributes["data-notes"] = node.get("card_id", card_id)
+        privacy = self.config.course_cards_privacy_page
+        if privacy:
+            attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
+    self.body.append(self.starttag(node, "div", "", role="note", **attributes))
     self.body.append(
         '<div class="course-card-header">'
         '<span class="course-card-icon" aria-hidden="true"></span>'
@@ -95,7 +99,7 @@ def depart_card_text(self: TextTranslator, node: course_card) -> None:
     self.end_state()
 
 
-def skip_title(self, node: card_title) -> None:
+def skip_title(self, node: card_title | notes_tools) -> None:
     raise nodes.SkipNode
 
 
@@ -143,6 +147,17 @@ def visit_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None:
 def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None:
     self.body.append("\n")
 
+
+def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
+    known = " ".join(node["known"])
+    self.body.append(f'<div class="course-notes-tools" data-known="{self.attval(known)}" hidden></div>\n')
+    raise nodes.SkipNode
+
+
+NOTES_TOOLS_HANDLERS = {
+    "html": (visit_notes_tools_html, None),
+    **{fmt: (skip_title, None) for fmt in ("latex", "text", "man", "texinfo")},
+}
 
 CARD_HANDLERS = {
     "html": (visit_card_html, depart_card_html),

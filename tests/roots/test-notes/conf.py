@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "course_cards", "content_security"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+html_theme = "furo"
+course_cards_notes = True
+course_cards_privacy_page = "privacy"
