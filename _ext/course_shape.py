@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from course_cards.collection import document_order
-from course_cards.nodes import course_card, metaphor_card, reflection_card
 from docutils import nodes
 from sphinx.util import logging
+
+from course_cards.collection import document_order
+from course_cards.nodes import course_card, metaphor_card, reflection_card
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

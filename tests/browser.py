@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -105,7 +107,8 @@ class Traffic:
             route.abort()
 
 
-def open_page(
+@contextmanager
+def visit(
     browser,
     server: LocalServer,
     path: str,
@@ -115,7 +118,7 @@ def open_page(
     height: int = 900,
     javascript: bool = True,
 ):
-    """A fresh browser context showing one page, with its traffic watched."""
+    """A fresh browser context showing one page, with its traffic watched; closed after."""
     theme, scheme = MODES[mode]
     context = browser.new_context(
         viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=javascript
@@ -124,8 +127,11 @@ def open_page(
     page = context.new_page()
     traffic = Traffic(server.url)
     traffic.watch(context, page)
-    page.goto(server.url + path, wait_until="load")
-    return context, page, traffic
+    try:
+        page.goto(server.url + path, wait_until="load")
+        yield page, traffic
+    finally:
+        context.close()
 
 
 def parse_colour(value: str) -> tuple[float, float, float, float]:

@@ -4,6 +4,7 @@ and strict builds of the real site (each builder built once per session)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,20 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def warning_lines(app, marker: str = "WARNING") -> list[str]:
+    """The app's warnings as plain lines (colour codes removed) containing ``marker``."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in plain.splitlines() if marker in line]
+
+
+def assert_located_warnings(lines: list[str], expected: list[tuple], warning_type: str) -> None:
+    """Each expected (file, line, subtype, message) is warned exactly once, at that line,
+    with that type; and nothing else is."""
+    for filename, line, subtype, message in expected:
+        at_line = [w for w in lines if f"{filename}:{line}: WARNING:" in w]
+        matches = [w for w in at_line if w.endswith(f"[{warning_type}.{subtype}]")]
+        assert len(matches) == 1, f"{filename}:{line} {subtype}: {at_line}"
+        assert message in matches[0]
+    assert len(lines) == len(expected), "\n".join(lines)

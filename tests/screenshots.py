@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser import CHROMIUM, CHROMIUM_ARGS, PAGES, LocalServer, open_page
+from browser import CHROMIUM, CHROMIUM_ARGS, PAGES, LocalServer, visit
 
 VIEWS = {"desktop-light": ("light", 1280), "desktop-dark": ("dark", 1280), "phone-light": ("light", 375)}
 
@@ -21,10 +21,9 @@ def main(site: Path, output: Path) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path in PAGES:
             for view, (mode, width) in VIEWS.items():
-                context, page, _ = open_page(browser, server, path, mode=mode, width=width)
-                name = path.replace("/", "--").removesuffix(".html")
-                page.screenshot(path=str(output / f"{name}--{view}.png"), full_page=True)
-                context.close()
+                with visit(browser, server, path, mode=mode, width=width) as (page, _):
+                    name = path.replace("/", "--").removesuffix(".html")
+                    page.screenshot(path=str(output / f"{name}--{view}.png"), full_page=True)
         browser.close()
     server.close()
     print(f"{len(PAGES) * len(VIEWS)} screenshots in {output}")

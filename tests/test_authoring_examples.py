@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from conftest import REPO, soup
 
 AUTHORING = REPO / "contributing" / "authoring.md"

@@ -34,7 +34,10 @@ def test_admonitions_drop_the_extension_and_its_lists(tmp_path):
     text = "\n".join(p.read_text() for p in folder.rglob("*.md"))
     assert not re.search(r"\{(metaphor|reflection|cardlist)\}", text)
     assert "course_cards" not in (folder / "conf.py").read_text()
-    assert ":::{admonition} Two instruments tuning together\n:class: metaphor\n:name: metaphor-tuning-week01" in text
+    assert (
+        ":::{admonition} Two instruments tuning together\n:class: metaphor\n:name: metaphor-tuning-week01"
+        in text
+    )
 
 
 def test_exercises_replace_reflections_only(tmp_path):

@@ -8,16 +8,17 @@ import subprocess
 import unicodedata
 
 import pytest
+
 from browser import (
     MODES,
     PAGES,
     WIDTHS,
     LocalServer,
     contrast,
-    open_page,
     over,
     parse_colour,
     require_tool,
+    visit,
 )
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -61,8 +62,7 @@ def test_the_page_list_is_every_built_page(site):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_accessible_and_private(browser, server, axe, path, mode, width):
-    context, page, traffic = open_page(browser, server, path, mode=mode, width=WIDTHS[width])
-    try:
+    with visit(browser, server, path, mode=mode, width=WIDTHS[width]) as (page, traffic):
         page.wait_for_load_state("networkidle")
         wcag = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert describe(wcag.response["violations"]) == []
@@ -75,18 +75,13 @@ def test_page_is_accessible_and_private(browser, server, axe, path, mode, width)
         assert traffic.console_errors == []
         assert page.evaluate("window.cspViolations") == []
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_horizontal_scrolling_at_320_px(browser, server, path):
-    context, page, _ = open_page(browser, server, path, width=320)
-    try:
+    with visit(browser, server, path, width=320) as (page, _):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
-    finally:
-        context.close()
 
 
 CARD_COLOURS = """() => {
@@ -126,17 +121,13 @@ def card_contrasts(page):
     "path", ["week7/01-the-power-of-safe-connection.html", "week7/workbook.html", "index.html"]
 )
 def test_card_text_icons_and_borders_have_enough_contrast(browser, server, path, mode):
-    context, page, _ = open_page(browser, server, path, mode=mode)
-    try:
+    with visit(browser, server, path, mode=mode) as (page, _):
         assert page.locator(".course-card").count() > 0
         assert card_contrasts(page) == []
-    finally:
-        context.close()
 
 
 def test_card_colours_follow_the_theme_toggle(browser, server):
-    context, page, _ = open_page(browser, server, "week7/05-boundaries-in-connection.html", mode="light")
-    try:
+    with visit(browser, server, "week7/05-boundaries-in-connection.html", mode="light") as (page, _):
 
         def colours():
             return page.evaluate(CARD_COLOURS)[0]
@@ -152,8 +143,6 @@ def test_card_colours_follow_the_theme_toggle(browser, server):
         assert dark["accent"] != light["accent"]
         assert dark["texts"][0][1] != light["texts"][0][1]
         assert card_contrasts(page) == []
-    finally:
-        context.close()
 
 
 FOCUS_STATE = """() => {
@@ -172,8 +161,7 @@ CARD_CONTROLS = """[...document.querySelectorAll('.course-card a[href], .course-
 
 @pytest.mark.parametrize("path", ["week7/workbook.html", "week7/metaphors.html"])
 def test_keyboard_reaches_every_card_link_with_a_visible_focus_indicator(browser, server, path):
-    context, page, _ = open_page(browser, server, path)
-    try:
+    with visit(browser, server, path) as (page, _):
         controls = page.evaluate(CARD_CONTROLS)
         assert len(controls) >= 8
         focusable = page.evaluate(
@@ -187,8 +175,6 @@ def test_keyboard_reaches_every_card_link_with_a_visible_focus_indicator(browser
                 reached[state["target"]] = state["outline"] or state["shadow"]
         assert set(reached) == set(controls)
         assert all(reached.values()), [target for target, visible in reached.items() if not visible]
-    finally:
-        context.close()
 
 
 PRINT_STYLES = """() => [...document.querySelectorAll('.course-card')].map(card => {
@@ -211,8 +197,7 @@ def normalise(text: str) -> str:
 @pytest.mark.parametrize("path", CARD_PAGES)
 def test_print_keeps_card_borders_drops_shadows_and_leaves_room_to_write(browser, server, path, tmp_path):
     require_tool("pdftotext")
-    context, page, _ = open_page(browser, server, path)
-    try:
+    with visit(browser, server, path) as (page, _):
         page.emulate_media(media="print", color_scheme="dark")
         cards = page.evaluate(PRINT_STYLES)
         assert cards
@@ -231,8 +216,6 @@ def test_print_keeps_card_borders_drops_shadows_and_leaves_room_to_write(browser
         for text in texts:
             for line in filter(None, (normalise(t) for t in text.splitlines())):
                 assert line in printed, line
-    finally:
-        context.close()
 
 
 SITE_CHROME = [
@@ -247,8 +230,7 @@ SITE_CHROME = [
 
 
 def test_the_printed_workbook_is_a_worksheet(browser, server):
-    context, page, _ = open_page(browser, server, "week7/workbook.html")
-    try:
+    with visit(browser, server, "week7/workbook.html") as (page, _):
         page.emulate_media(media="print")
         for selector in SITE_CHROME:
             assert page.locator(selector).count() > 0, selector
@@ -257,5 +239,3 @@ def test_the_printed_workbook_is_a_worksheet(browser, server):
             "[...document.querySelectorAll('.course-card-group')].map(g => getComputedStyle(g).breakBefore)"
         )
         assert groups == ["auto"] + ["page"] * 7
-    finally:
-        context.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from docutils import nodes
+
 from conftest import soup
 from course_cards.nodes import card_title, course_card, metaphor_card, reflection_card
-from docutils import nodes
 
 
 def cards_in(app, docname):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import LocalServer, open_page
+
+from browser import LocalServer, visit
 from conftest import REPO, sphinx_build
 
 ROOT = REPO / "tests" / "roots" / "test-notes"
@@ -47,8 +48,7 @@ def stored_notes(page) -> dict[str, str]:
 
 def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
     _, _, server = project
-    context, page, traffic = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, traffic):
         field = page.locator("#reflect-first textarea")
         assert page.locator("#reflect-first label").inner_text() == "Your notes"
         assert field.evaluate("el => getComputedStyle(el).resize") == "vertical"
@@ -61,17 +61,14 @@ def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
         privacy = page.locator(".course-notes-privacy")
         assert privacy.count() == 1, "one privacy line, on the first reflection card"
         assert privacy.locator("a").get_attribute("href") == "privacy.html"
-        assert context.cookies() == []
+        assert page.context.cookies() == []
         assert traffic.offsite == [] and traffic.console_errors == []
         assert page.evaluate("window.cspViolations") == []
-    finally:
-        context.close()
 
 
 def test_notes_follow_their_cards_when_cards_move(browser, project):
     source, build, server = project
-    context, page, _ = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-first", "Note for the first card.")
         type_note(page, "reflect-second", "Note for the second card.")
         text = (source / "section.md").read_text()
@@ -85,14 +82,11 @@ def test_notes_follow_their_cards_when_cards_move(browser, project):
         assert order[:2] == ["reflect-second", "reflect-first"], "the cards did move"
         assert page.locator("#reflect-first textarea").input_value() == "Note for the first card."
         assert page.locator("#reflect-second textarea").input_value() == "Note for the second card."
-    finally:
-        context.close()
 
 
 def test_download_then_import_into_a_fresh_profile_restores_notes(browser, project, tmp_path):
     _, _, server = project
-    context, page, _ = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-first", "First thoughts.\nOver two lines.")
         type_note(page, "reflect-second", "Second thoughts.")
         page.goto(server.url + "workbook.html")
@@ -100,8 +94,6 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
             page.get_by_role("button", name="Download my notes").click()
         saved = tmp_path / download.value.suggested_filename
         download.value.save_as(saved)
-    finally:
-        context.close()
     markdown = saved.read_text()
     assert saved.suffix == ".md"
     assert "# Workbook" in markdown and re.search(r"Downloaded \d{4}-\d\d-\d\d\.", markdown)
@@ -109,7 +101,7 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
     assert "- A first prompt?" in markdown and "First thoughts.\nOver two lines." in markdown
     assert "Second thoughts." in markdown
 
-    fresh, page, _ = open_page(browser, server, "workbook.html")
+    fresh, page, _ = visit(browser, server, "workbook.html")
     try:
         assert stored_notes(page) == {}
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(saved))
@@ -133,22 +125,18 @@ def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
         "- A first prompt?\n\nAn old note.\n\n<!-- end -->\n"
     )
     (tmp_path / "old.md").write_text(older)
-    context, page, _ = open_page(browser, server, "workbook.html")
-    try:
+    with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
         page.locator(".course-notes-tools .course-notes-status").filter(
             has_text="Imported 0 notes"
         ).wait_for()
         assert stored_notes(page)["reflect-first"] == "A newer note."
-    finally:
-        context.close()
 
 
 def test_delete_all_clears_every_note_after_confirmation(browser, project):
     _, _, server = project
-    context, page, _ = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-first", "To be deleted.")
         page.goto(server.url + "workbook.html")
         dialogs = []
@@ -157,14 +145,11 @@ def test_delete_all_clears_every_note_after_confirmation(browser, project):
         assert dialogs and "cannot be undone" in dialogs[0]
         assert stored_notes(page) == {}
         assert page.locator("[data-notes=reflect-first] textarea").input_value() == ""
-    finally:
-        context.close()
 
 
 def test_notes_of_vanished_cards_are_kept_and_listed(browser, project):
     source, build, server = project
-    context, page, _ = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-second", "Still mine.")
         text = (source / "section.md").read_text()
         (source / "section.md").write_text(
@@ -176,8 +161,6 @@ def test_notes_of_vanished_cards_are_kept_and_listed(browser, project):
         assert orphans.locator("h2").inner_text() == "Notes from cards that no longer exist"
         assert "Still mine." in orphans.inner_text() and "A section" in orphans.inner_text()
         assert stored_notes(page)["reflect-second"] == "Still mine."
-    finally:
-        context.close()
 
 
 def test_when_storage_fails_the_reader_is_told_and_the_text_stays(browser, project):
@@ -199,22 +182,18 @@ def test_when_storage_fails_the_reader_is_told_and_the_text_stays(browser, proje
 
 def test_without_javascript_cards_show_prompts_and_no_empty_form(browser, project):
     _, _, server = project
-    context, page, traffic = open_page(browser, server, "section.html", javascript=False)
-    try:
+    with visit(browser, server, "section.html", javascript=False) as (page, traffic):
         assert page.locator("textarea").count() == 0
         assert page.locator(".course-notes-tools:visible").count() == 0
         assert "A first prompt?" in page.locator("#reflect-first").inner_text()
         page.goto(server.url + "workbook.html")
         assert page.locator("button").filter(has_text="notes").count() == 0
         assert traffic.console_errors == [] and traffic.offsite == []
-    finally:
-        context.close()
 
 
 def test_typed_notes_print_in_place_of_the_ruled_lines(browser, project):
     _, _, server = project
-    context, page, _ = open_page(browser, server, "section.html")
-    try:
+    with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-first", "Printed words.")
         page.emulate_media(media="print")
         first = page.locator("#reflect-first")
@@ -226,19 +205,14 @@ def test_typed_notes_print_in_place_of_the_ruled_lines(browser, project):
             "c => getComputedStyle(c.querySelector('li'), '::after').height"
         )
         assert float(blank.removesuffix("px")) >= 48, "cards without notes keep their writing space"
-    finally:
-        context.close()
 
 
 def test_a_smuggled_script_does_not_run(browser, project):
     _, _, server = project
-    context, page, _ = open_page(browser, server, "smuggled.html")
-    try:
+    with visit(browser, server, "smuggled.html") as (page, _):
         assert page.evaluate("typeof window.smuggledScriptRan") == "undefined"
         assert any(v.startswith("script-src") for v in page.evaluate("window.cspViolations"))
         assert "Text after the script." in page.inner_text("article")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -247,12 +221,9 @@ def test_notes_ui_is_accessible(browser, project, mode):
 
     _, _, server = project
     for path in ("section.html", "workbook.html"):
-        context, page, _ = open_page(browser, server, path, mode=mode)
-        try:
+        with visit(browser, server, path, mode=mode) as (page, _):
             page.locator("textarea").first.fill("A note.")
             page.wait_for_timeout(500)
             tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
             result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
             assert [v["id"] for v in result.response["violations"]] == []
-        finally:
-            context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+
 from conftest import REPO, soup
 
 LOCALE = REPO / "_ext" / "course_cards" / "locale"

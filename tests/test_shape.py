@@ -6,7 +6,8 @@ import re
 import runpy
 
 import pytest
-from conftest import REPO
+
+from conftest import REPO, assert_located_warnings, warning_lines
 
 EXPECTED = [
     ("sections/broken.md", 9, "metaphor", "exactly one metaphor card; this one has 2"),
@@ -20,22 +21,11 @@ EXPECTED = [
 ]
 
 
-def course_shape_warnings(app) -> list[str]:
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    return [line for line in plain.splitlines() if "[course_shape." in line]
-
-
 @pytest.mark.sphinx("html", testroot="shape")
 def test_each_broken_rule_is_reported_at_its_line(app):
     app.build()
-    lines = course_shape_warnings(app)
-    for filename, line, rule, message in EXPECTED:
-        matches = [
-            w for w in lines if f"{filename}:{line}: WARNING:" in w and w.endswith(f"[course_shape.{rule}]")
-        ]
-        assert len(matches) == 1, (filename, line, rule, lines)
-        assert message in matches[0]
-    assert len(lines) == len(EXPECTED), "\n".join(lines)
+    lines = warning_lines(app, "[course_shape.")
+    assert_located_warnings(lines, EXPECTED, "course_shape")
     assert not any("good.md" in w for w in lines), "the good page passes every rule"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from conftest import REPO, SECTION_PAGES, soup
 
 SOURCE = REPO / "tests" / "data" / "week7-source.txt"
@@ -145,3 +146,11 @@ def test_no_page_loads_anything_from_another_host(html):
             )
         offsite += [(page.name, u) for u in urls if urlparse(u).netloc or u.startswith("//")]
     assert offsite == []
+
+
+def test_every_page_links_the_privacy_page_from_its_footer(html):
+    for page in html.rglob("*.html"):
+        link = soup(page).select_one("footer .site-privacy-link a")
+        assert link is not None, page
+        target = page if link["href"] == "#" else page.parent / link["href"]
+        assert target.resolve() == (html / "privacy.html").resolve()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import soup
+
+from conftest import assert_located_warnings, soup, warning_lines
 
 EXPECTED = [
     ("index.md", 7, "empty", "metaphor card is empty"),
@@ -20,21 +21,10 @@ EXPECTED = [
 ]
 
 
-def warnings_of(app) -> list[str]:
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    return [line for line in plain.splitlines() if "WARNING" in line]
-
-
 @pytest.mark.sphinx("html", testroot="warnings")
 def test_each_mistake_gets_one_located_typed_warning(app):
     app.build()
-    lines = warnings_of(app)
-    for filename, line, subtype, message in EXPECTED:
-        located = [w for w in lines if f"{filename}:{line}: WARNING:" in w]
-        assert len(located) == 1, f"{filename}:{line}: {lines}"
-        assert message in located[0]
-        assert located[0].endswith(f"[course_cards.{subtype}]")
-    assert len(lines) == len(EXPECTED), "\n".join(lines)
+    assert_located_warnings(warning_lines(app), EXPECTED, "course_cards")
     assert "Traceback" not in app.warning.getvalue()
 
 
@@ -65,7 +55,7 @@ def test_the_rest_of_each_page_still_builds(app):
 )
 def test_suppress_warnings_silences_one_subtype_at_a_time(app):
     app.build()
-    lines = warnings_of(app)
+    lines = warning_lines(app)
     assert not any("course_cards.empty" in w or "course_cards.option" in w for w in lines)
     assert any("course_cards.nested" in w for w in lines)
 

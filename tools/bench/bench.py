@@ -156,6 +156,7 @@ def page_weight(work: Path) -> dict:
         "extension_assets": [p.name for p in assets],
         "extension_raw": sum(map(len, data)),
         "extension_gzip": sum(map(gzipped, data)),
+        "notes_script_gzip": gzipped((static / "course_notes.js").read_bytes()),
         "section_page_A": transfer(work / "out-1-cards", page),
         "section_page_B": transfer(work / "out-1-admonitions", page),
     }
@@ -188,6 +189,9 @@ def check(results: dict) -> list[str]:
     written = set(results["incremental"]["written"])
     if not written <= expected_writes(results["incremental"]["written"]) or EDITED_PAGE not in written:
         failures.append(f"one edit rewrote {sorted(written)}")
+    notes_script = results["weight"]["notes_script_gzip"]
+    if notes_script > 3072:
+        failures.append(f"the notes script is {notes_script} bytes gzipped (target ≤ 3072)")
     if results["weight"]["extension_gzip"] > 4096:
         failures.append(
             f"extension CSS+JS is {results['weight']['extension_gzip']} bytes gzipped (target ≤ 4096)"
