@@ -101,8 +101,7 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
     assert "- A first prompt?" in markdown and "First thoughts.\nOver two lines." in markdown
     assert "Second thoughts." in markdown
 
-    fresh, page, _ = visit(browser, server, "workbook.html")
-    try:
+    with visit(browser, server, "workbook.html") as (page, _):
         assert stored_notes(page) == {}
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(saved))
         page.locator(".course-notes-tools .course-notes-status").filter(
@@ -114,8 +113,6 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
         }
         copy = page.locator("[data-notes=reflect-first] textarea")
         assert copy.input_value() == "First thoughts.\nOver two lines."
-    finally:
-        fresh.close()
 
 
 def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
