@@ -78,6 +78,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", add_number_formats, priority=900)
     app.connect("config-inited", add_static_path)
     app.connect("doctree-resolved", collection.number_cards)
+    app.connect("env-updated", collection.forget_source_cards)
     app.connect("doctree-resolved", collection.fill_card_lists)
     return {
         "version": __version__,

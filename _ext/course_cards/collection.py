@@ -8,6 +8,7 @@ never stale after an incremental build.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Set
 
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
 _ = get_translation("course_cards")
@@ -154,6 +156,16 @@ def label_with_number(app: Sphinx, card: course_card, docname: str, card_id: str
         card["numbered_label"] = app.config.numfig_format[card.kind] % ".".join(map(str, number))
 
 
+# Cards as read from their pages' doctrees, kept while one build writes its pages (a week's
+# workbook and metaphors page read the same pages) and forgotten when the next build's
+# reading is done.
+SOURCE_CARDS: WeakKeyDictionary[Builder, dict[str, dict[str, course_card]]] = WeakKeyDictionary()
+
+
+def forget_source_cards(app: Sphinx, env: BuildEnvironment) -> None:
+    SOURCE_CARDS.pop(app.builder, None)
+
+
 def fill_card_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     for placeholder in list(doctree.findall(card_list)):
         placeholder.replace_self(CardListBuilder(app, fromdocname, placeholder).build())
@@ -168,7 +180,7 @@ class CardListBuilder:
         self.fromdocname = fromdocname
         self.placeholder = placeholder
         self.list_id = nodes.make_id(f"{placeholder['docname']}-{placeholder['kind']}-list")
-        self.source_cache: dict[str, dict[str, course_card]] = {}
+        self.source_cache = SOURCE_CARDS.setdefault(app.builder, {})
 
     def build(self) -> list[nodes.Node]:
         kind, prefix = self.placeholder["kind"], self.placeholder["prefix"]
