@@ -99,7 +99,7 @@ def depart_card_text(self: TextTranslator, node: course_card) -> None:
     self.end_state()
 
 
-def skip_title(self, node: card_title | notes_tools) -> None:
+def skip_node(self, node: card_title | notes_tools) -> None:
     raise nodes.SkipNode
 
 
@@ -156,7 +156,7 @@ def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
 
 NOTES_TOOLS_HANDLERS = {
     "html": (visit_notes_tools_html, None),
-    **{fmt: (skip_title, None) for fmt in ("latex", "text", "man", "texinfo")},
+    **{fmt: (skip_node, None) for fmt in ("latex", "text", "man", "texinfo")},
 }
 
 CARD_HANDLERS = {
@@ -170,7 +170,7 @@ CARD_HANDLERS = {
 TITLE_HANDLERS = {
     "html": (visit_card_title_html, depart_card_title_html),
     "latex": (visit_card_title_latex, depart_card_title_latex),
-    "text": (skip_title, None),
+    "text": (skip_node, None),
     "man": (visit_card_title_man, depart_card_title_man),
     "texinfo": (visit_card_title_texinfo, depart_card_title_texinfo),
 }
