@@ -64,7 +64,7 @@ browser-deps:
 	fi
 
 screenshots: html $(VENV)/.test browser-deps
-	$(BIN)/python tests/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
 
 tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
 	cd tools/audit && npm ci --no-audit --no-fund

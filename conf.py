@@ -14,7 +14,14 @@ version = release = "Week 7"
 # Where the site's sources live; Furo's "view" and "edit" buttons link here.
 source_repository = "https://github.com/safe-connections/course/"
 
-extensions = ["myst_parser", "sphinx_design", "course_cards", "course_shape", "content_security"]
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "course_cards",
+    "course_shape",
+    "content_security",
+    "site_html",
+]
 
 myst_enable_extensions = ["colon_fence"]
 
@@ -60,26 +67,3 @@ texinfo_documents = [
 epub_show_urls = "no"
 
 html_css_files = ["site.css"]
-
-
-def give_toctree_captions_a_level(app, pagename, templatename, context, doctree):
-    """Sphinx writes toctree captions as role="heading" without the aria-level that role
-    requires; Furo repeats them in its sidebar. Level 2 sits under the page's h1."""
-    for key in ("body", "furo_navigation_tree"):
-        if key in context:
-            context[key] = context[key].replace(
-                'class="caption" role="heading">', 'class="caption" role="heading" aria-level="2">'
-            )
-
-
-def describe_generated_pages(app, pagename, templatename, context, doctree):
-    """Pages Sphinx makes itself (search) have no front matter; give them a summary too."""
-    if doctree is None and 'name="description"' not in context.get("metatags", ""):
-        context["metatags"] = context.get("metatags", "") + (
-            '<meta name="description" content="Search the pages of the Safe Connections course." />'
-        )
-
-
-def setup(app):
-    app.connect("html-page-context", give_toctree_captions_a_level, priority=900)
-    app.connect("html-page-context", describe_generated_pages)

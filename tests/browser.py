@@ -123,7 +123,10 @@ def visit(
     context = browser.new_context(
         viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=javascript
     )
-    context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    # Furo keeps the reader's choice under "theme"; PyData and Book under "mode" and "theme".
+    context.add_init_script(
+        f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}')"
+    )
     page = context.new_page()
     traffic = Traffic(server.url)
     traffic.watch(context, page)
@@ -162,3 +165,42 @@ def luminance(colour) -> float:
 def contrast(a, b) -> float:
     light, dark = sorted((luminance(a), luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+CARD_COLOURS = """() => {
+  const paint = el => getComputedStyle(el).backgroundColor;
+  // What shows behind an element: the nearest ancestor that paints a background.
+  const behind = el => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const colour = paint(up);
+      if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return [...document.querySelectorAll('.course-card')].map(card => ({
+    id: card.id,
+    page: behind(card),
+    background: paint(card),
+    accent: getComputedStyle(card).borderLeftColor,
+    icon: paint(card.querySelector('.course-card-icon')),
+    texts: [...card.querySelectorAll('.course-card-kind, .course-card-title, p, li, a')]
+      .map(el => [el.tagName + '.' + el.className, getComputedStyle(el).color]),
+  }));
+}"""
+
+
+def card_contrasts(page):
+    failures = []
+    for card in page.evaluate(CARD_COLOURS):
+        page_background = parse_colour(card["page"])
+        background = over(parse_colour(card["background"]), page_background)
+        for name, colour in card["texts"]:
+            ratio = contrast(over(parse_colour(colour), background), background)
+            if ratio < 4.5:
+                failures.append(f"{card['id']} {name}: text {ratio:.2f}:1")
+        for part in ("accent", "icon"):
+            colour = over(parse_colour(card[part]), background)
+            ratio = min(contrast(colour, background), contrast(colour, page_background))
+            if ratio < 3:
+                failures.append(f"{card['id']} {part}: {ratio:.2f}:1")
+    return failures

@@ -1,24 +1,22 @@
-"""The authoring page's examples are test input: each builds on its own, cleanly, into
-what the page says, and the published page shows each one rendered."""
+"""The examples on the authoring page and the extension page are test input: each builds on
+its own, cleanly, into what the page says, and the published page shows each one rendered."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import REPO, soup
 
 AUTHORING = REPO / "contributing" / "authoring.md"
-CONF = (
-    'extensions = ["myst_parser", "course_cards"]\n'
-    'myst_enable_extensions = ["colon_fence"]\n'
-    'root_doc = "contributing/authoring"\n'
-)
+EXTENSION = REPO / "contributing" / "extension.md"
+CONF = 'extensions = ["myst_parser", "course_cards"]\nmyst_enable_extensions = ["colon_fence"]\nroot_doc = "contributing/example"\n'
 
 
-def examples(language: str) -> list[str]:
-    text = AUTHORING.read_text(encoding="utf-8")
+def examples(language: str, page: Path = AUTHORING) -> list[str]:
+    text = page.read_text(encoding="utf-8")
     return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.M | re.S)
 
 
@@ -28,7 +26,9 @@ def test_the_page_has_examples_of_every_directive():
         assert directive in sources
 
 
-EXAMPLES = [("md", e) for e in examples("markdown")] + [("rst", e) for e in examples("rst")]
+EXAMPLES = [("md", example) for page in (AUTHORING, EXTENSION) for example in examples("markdown", page)] + [
+    ("rst", example) for page in (AUTHORING, EXTENSION) for example in examples("rst", page)
+]
 
 
 @pytest.mark.parametrize("suffix, example", EXAMPLES)
@@ -36,11 +36,11 @@ def test_each_example_builds_cleanly_into_cards(make_app, tmp_path, suffix, exam
     (tmp_path / "conf.py").write_text(CONF)
     heading = "# Example\n\n" if suffix == "md" else "Example\n=======\n\n"
     (tmp_path / "contributing").mkdir()
-    (tmp_path / "contributing" / f"authoring.{suffix}").write_text(heading + example)
+    (tmp_path / "contributing" / f"example.{suffix}").write_text(heading + example)
     app = make_app("html", srcdir=tmp_path)
     app.build()
     assert app.warning.getvalue() == ""
-    page = soup(app.outdir / "contributing" / "authoring.html")
+    page = soup(app.outdir / "contributing" / "example.html")
     for name in re.findall(r":name: (\S+)", example):
         assert "course-card" in page.find(id=name)["class"]
     if "{cardlist}" in example:
@@ -55,3 +55,29 @@ def test_the_published_page_renders_each_named_example(site):
         assert "course-card" in page.find(id=name)["class"]
     listing = page.select("section.course-card-group a")
     assert "Two instruments tuning together" in [a.get_text() for a in listing]
+
+
+def test_the_extension_page_names_every_option_and_warning_type():
+    """Read from the code, so a new option or warning cannot go undocumented."""
+    import ast
+
+    from course_cards.directives import CardListDirective, MetaphorDirective, ReflectionDirective
+
+    page = EXTENSION.read_text(encoding="utf-8")
+    options = {
+        *MetaphorDirective.option_spec,
+        *ReflectionDirective.option_spec,
+        *CardListDirective.option_spec,
+    }
+    assert [option for option in sorted(options) if f"`:{option}:`" not in page] == []
+    subtypes = set()
+    for module in (REPO / "_ext" / "course_cards").glob("*.py"):
+        for call in ast.walk(ast.parse(module.read_text())):
+            if not isinstance(call, ast.Call):
+                continue
+            given = [k.value for k in call.keywords if k.arg == "subtype"]
+            if getattr(call.func, "id", None) == "warn":
+                given.append(call.args[1])
+            subtypes |= {value.value for value in given if isinstance(value, ast.Constant)}
+    assert len(subtypes) >= 8
+    assert [s for s in sorted(subtypes) if f"`course_cards.{s}`" not in page] == []

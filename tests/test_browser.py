@@ -10,12 +10,12 @@ import unicodedata
 import pytest
 
 from browser import (
+    CARD_COLOURS,
     MODES,
     PAGES,
     WIDTHS,
     LocalServer,
-    contrast,
-    over,
+    card_contrasts,
     parse_colour,
     require_tool,
     visit,
@@ -82,38 +82,6 @@ def test_no_horizontal_scrolling_at_320_px(browser, server, path):
     with visit(browser, server, path, width=320) as (page, _):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
-
-
-CARD_COLOURS = """() => {
-  const paint = el => getComputedStyle(el).backgroundColor;
-  const page = paint(document.body);
-  return [...document.querySelectorAll('.course-card')].map(card => ({
-    id: card.id,
-    page,
-    background: paint(card),
-    accent: getComputedStyle(card).borderLeftColor,
-    icon: paint(card.querySelector('.course-card-icon')),
-    texts: [...card.querySelectorAll('.course-card-kind, .course-card-title, p, li, a')]
-      .map(el => [el.tagName + '.' + el.className, getComputedStyle(el).color]),
-  }));
-}"""
-
-
-def card_contrasts(page):
-    failures = []
-    for card in page.evaluate(CARD_COLOURS):
-        page_background = parse_colour(card["page"])
-        background = over(parse_colour(card["background"]), page_background)
-        for name, colour in card["texts"]:
-            ratio = contrast(over(parse_colour(colour), background), background)
-            if ratio < 4.5:
-                failures.append(f"{card['id']} {name}: text {ratio:.2f}:1")
-        for part in ("accent", "icon"):
-            colour = over(parse_colour(card[part]), background)
-            ratio = min(contrast(colour, background), contrast(colour, page_background))
-            if ratio < 3:
-                failures.append(f"{card['id']} {part}: {ratio:.2f}:1")
-    return failures
 
 
 @pytest.mark.parametrize("mode", MODES)

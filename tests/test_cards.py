@@ -15,7 +15,7 @@ def cards_in(app, docname):
     return list(app.env.get_doctree(docname).findall(course_card))
 
 
-@pytest.mark.sphinx("html", testroot="cards")
+@pytest.mark.sphinx("html", testroot="cards", freshenv=True)
 def test_cards_build_cleanly(app):
     app.build()
     assert app.warning.getvalue() == ""

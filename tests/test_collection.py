@@ -32,7 +32,7 @@ def workbook_text(app) -> str:
     return soup(app.outdir / "workbook.html").select_one("div.body").get_text()
 
 
-@pytest.mark.sphinx("html", testroot="collect")
+@pytest.mark.sphinx("html", testroot="collect", freshenv=True)
 def test_groups_follow_the_toctree_not_file_names(app):
     app.build()
     assert app.warning.getvalue() == ""
@@ -135,3 +135,31 @@ def test_search_finds_a_prompt_on_its_own_page_only(app):
     pages = index["terms"]["steadi"]
     pages = [pages] if isinstance(pages, int) else pages
     assert [docnames[page] for page in pages] == ["alpha"]
+
+
+def known_note_cards(app, page) -> list[str]:
+    return soup(app.outdir / f"{page}.html").select_one(".course-notes-tools")["data-known"].split()
+
+
+@pytest.mark.sphinx(
+    "html", testroot="collect", srcdir="collect-scoped-notes", confoverrides={"course_cards_notes": True}
+)
+def test_a_scoped_list_knows_cards_added_outside_its_scope(app):
+    """The notes tools know every card with notes on the site, so that notes of a card
+    outside the list's scope are not taken for notes of a vanished card."""
+    (app.srcdir / "scoped.md").write_text(
+        "# Alpha only\n\n:::{cardlist}\n:kind: reflection\n:from: alpha\n:::\n"
+    )
+    index = app.srcdir / "index.md"
+    index.write_text(index.read_text().replace("empty\n", "empty\nscoped\n"))
+    pages = written_pages(app)
+    build(app, pages)
+    assert "reflect-zebra-new" not in known_note_cards(app, "scoped")
+
+    zebra = app.srcdir / "zebra.md"
+    zebra.write_text(zebra.read_text() + "\n:::{reflection}\n:name: reflect-zebra-new\n\n- New.\n:::\n")
+    written = build(app, pages)
+    assert "scoped" in written
+    assert known_note_cards(app, "scoped") == known_note_cards(app, "workbook")
+    assert "reflect-zebra-new" in known_note_cards(app, "scoped")
+    assert app.warning.getvalue() == ""

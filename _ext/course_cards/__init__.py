@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.util import logging
-
 from . import collection, directives, nodes, writers
+from .shared import WARNING_TYPE, logger
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+# The oldest Sphinx the extension runs on: it uses ``env.current_document`` (Sphinx 8.2).
+SPHINX_FLOOR = "8.2"
 
 HERE = Path(__file__).parent
-logger = logging.getLogger(__name__)
 
 
 def add_number_formats(app: Sphinx, config: Config) -> None:
@@ -28,23 +30,35 @@ def add_number_formats(app: Sphinx, config: Config) -> None:
     if config.course_cards_numbered and not config.numfig:
         logger.warning(
             "course_cards_numbered needs numfig = True in conf.py; cards stay unnumbered",
-            type=directives.WARNING_TYPE,
+            type=WARNING_TYPE,
             subtype="config",
         )
 
 
 def add_assets(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.add_css_file("course_cards.css")
-        if app.config.course_cards_notes:
-            app.add_js_file("course_notes.js", loading_method="defer")
+    """Copy the stylesheet and script into the output's _static before any page is
+    written, so Sphinx can add its ``?v=`` checksum; extending ``html_static_path``
+    instead would make every rebuild report a changed configuration."""
+    if app.builder.format != "html":
+        return
+    notes = app.config.course_cards_notes and not app.builder.name.startswith("epub")
+    assets = ["course_cards.css", *(["course_notes.js"] if notes else [])]
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for asset in assets:
+        shutil.copyfile(HERE / "static" / asset, static / asset)
+    app.add_css_file("course_cards.css")
+    if notes:
+        app.add_js_file("course_notes.js", loading_method="defer")
 
 
 def restore_format_handlers(app: Sphinx) -> None:
-    """Sphinx looks up node handlers by builder name and falls back to the format only
-    when no extension registered any under that name. One that does (sphinx-exercise,
-    for singlehtml) hides every other extension's handlers, ours and sphinx-design's
-    included; give that builder the format's handlers it lacks."""
+    """Work around sphinx-doc/sphinx#14587 (also #9160): Sphinx looks up node handlers
+    by builder name and falls back to the format only when no extension registered any
+    under that name. One that does (sphinx-exercise, for singlehtml) hides every other
+    extension's handlers, ours and sphinx-design's included; give that builder the
+    format's handlers it lacks. ``tests/test_builders.py`` fails once Sphinx merges the
+    two itself, which is when this can go."""
     handlers = app.registry.translation_handlers
     by_name = handlers.get(app.builder.name)
     if by_name is not None and app.builder.name != app.builder.format:
@@ -52,18 +66,17 @@ def restore_format_handlers(app: Sphinx) -> None:
             by_name.setdefault(node_name, pair)
 
 
-def add_static_path(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(HERE / "static"))
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.require_sphinx(SPHINX_FLOOR)
     app.add_config_value("course_cards_numbered", False, "env", types=frozenset({bool}))
     app.add_config_value("course_cards_notes", False, "env", types=frozenset({bool}))
     app.add_config_value("course_cards_privacy_page", "", "html", types=frozenset({str}))
     app.add_message_catalog("course_cards", str(HERE / "locale"))
 
     for card_class in nodes.CARD_CLASSES.values():
-        app.add_enumerable_node(card_class, card_class.kind, nodes.card_title_text, **writers.CARD_HANDLERS)
+        app.add_enumerable_node(
+            card_class, card_class.kind, nodes.course_card.reference_text, **writers.CARD_HANDLERS
+        )
     app.add_node(nodes.card_title, **writers.TITLE_HANDLERS)
     app.add_node(nodes.card_list)
     app.add_node(nodes.notes_tools, **writers.NOTES_TOOLS_HANDLERS)
@@ -76,7 +89,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", add_assets)
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)
-    app.connect("config-inited", add_static_path)
     app.connect("doctree-resolved", collection.number_cards)
     app.connect("env-updated", collection.forget_source_cards)
     app.connect("doctree-resolved", collection.fill_card_lists)

@@ -17,8 +17,8 @@ from sphinx.locale import get_translation
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
 
-from .directives import warn
-from .nodes import card_list, card_title_text, course_card, notes_tools
+from .nodes import card_list, course_card, notes_tools
+from .shared import CardRecord, ListScope, warn
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -76,15 +76,15 @@ class CardCollector(EnvironmentCollector):
         env = app.env
         docname = env.current_document.docname
         cards = [
-            {
-                "id": card["ids"][0],
-                "name": card["names"][0] if card["names"] else "",
-                "kind": card.kind,
-                "title": card_title_text(card),
-                "line": card.line,
-                "text": card.astext(),
-                "notes": bool(card.get("notes")),
-            }
+            CardRecord(
+                id=card["ids"][0],
+                name=card["names"][0] if card["names"] else "",
+                kind=card.kind,
+                title=card.reference_text(),
+                line=card.line,
+                text=card.astext(),
+                notes=bool(card.get("notes")),
+            )
             for card in doctree.findall(course_card)
         ]
         if cards:
@@ -109,15 +109,22 @@ class CardCollector(EnvironmentCollector):
             for doc in old_pages.keys() | new_pages.keys()
             for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
         }
+        # The notes tools of every list know the whole site's cards with notes, whatever
+        # the list's own scope.
+        notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
         return sorted(
             collecting
             for collecting, scopes in env.course_card_lists.items()
             if any(
-                doc.startswith(prefix) and kind == list_kind
-                for doc, kind in changed
+                (notes_changed and list_kind == "reflection")
+                or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
                 for prefix, list_kind in scopes
             )
         )
+
+
+def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[str]:
+    return [card["id"] for doc in order for card in pages.get(doc, ("", []))[1] if card["notes"]]
 
 
 def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
@@ -137,8 +144,8 @@ def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
 
 def init_environment(app: Sphinx) -> None:
     if not hasattr(app.env, "course_cards"):
-        app.env.course_cards = {}
-        app.env.course_card_lists = {}
+        app.env.course_cards: dict[str, list[CardRecord]] = {}
+        app.env.course_card_lists: dict[str, list[ListScope]] = {}
 
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -206,15 +213,10 @@ class CardListBuilder:
     def notes_tools(self, kind: str) -> list[nodes.Element]:
         """A list of reflections gets the notes tools; they know every card with notes, so
         notes whose card no longer exists can be told apart."""
-        known = [
-            card["id"]
-            for docname in document_order(self.env)
-            for card in self.env.course_cards.get(docname, [])
-            if card["kind"] == kind and card["notes"]
-        ]
-        return [notes_tools(known=known)] if known else []
+        known = cards_with_notes(*collected_state(self.env))
+        return [notes_tools(known=known)] if kind == "reflection" and known else []
 
-    def group(self, docname: str, cards: list[dict]) -> nodes.section:
+    def group(self, docname: str, cards: list[CardRecord]) -> nodes.section:
         page_title = self.env.titles[docname].astext()
         # "no-search" keeps copies out of the search index: a search finds a prompt on
         # its own page, once.
@@ -233,7 +235,7 @@ class CardListBuilder:
             section += [self.copy_card(docname, card, page_title) for card in cards]
         return section
 
-    def copy_card(self, docname: str, card: dict, page_title: str) -> course_card:
+    def copy_card(self, docname: str, card: CardRecord, page_title: str) -> course_card:
         original = self.source_cards(docname)[card["id"]]
         copy = original.deepcopy()
         for element in copy.findall(nodes.Element):

@@ -6,17 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .nodes import CARD_CLASSES, card_list, card_title, course_card
+from .shared import warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node
-
-logger = logging.getLogger(__name__)
-
-WARNING_TYPE = "course_cards"
 
 
 class UnknownOption(str):
@@ -31,11 +27,24 @@ class LenientOptions(dict):
         return UnknownOption
 
 
-def warn(message: str, subtype: str, location) -> None:
-    logger.warning(message, location=location, type=WARNING_TYPE, subtype=subtype)
+class CourseDirective(SphinxDirective):
+    """Reports options it does not know itself, located and typed, and keeps going."""
+
+    option_spec: ClassVar[LenientOptions] = LenientOptions()
+
+    def report_unknown_options(self, location) -> None:
+        for option, value in list(self.options.items()):
+            if isinstance(value, UnknownOption):
+                del self.options[option]
+                known = ", ".join(f":{name}:" for name in sorted(self.option_spec))
+                warn(
+                    f"{self.name} has an unknown option :{option}:; the options are {known}",
+                    "option",
+                    location,
+                )
 
 
-class CardDirective(SphinxDirective):
+class CardDirective(CourseDirective):
     """What ``metaphor`` and ``reflection`` share: an optional title, a name, classes,
     and a body of any block content."""
 
@@ -44,7 +53,10 @@ class CardDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec = LenientOptions(
-        name=directives.unchanged, label=directives.unchanged, **{"class": directives.class_option}
+        name=directives.unchanged,
+        label=directives.unchanged,
+        collapsible=directives.unchanged,
+        **{"class": directives.class_option},
     )
 
     def run(self) -> list[Node]:
@@ -62,6 +74,7 @@ class CardDirective(SphinxDirective):
         self.set_source_info(card)
         card["classes"] += ["course-card", self.kind, *self.options.get("class", [])]
         card["docname"] = self.env.current_document.docname
+        self.make_collapsible(card, location)
         if self.arguments:
             title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
             title = card_title(self.arguments[0], "", *title_nodes)
@@ -74,16 +87,23 @@ class CardDirective(SphinxDirective):
         self.assign_id(card, location)
         return [card]
 
-    def report_unknown_options(self, location) -> None:
-        for option, value in list(self.options.items()):
-            if isinstance(value, UnknownOption):
-                del self.options[option]
-                known = ", ".join(f":{name}:" for name in sorted(self.option_spec))
-                warn(
-                    f"{self.name} card has an unknown option :{option}:; the options are {known}",
-                    "option",
-                    location,
-                )
+    def make_collapsible(self, card: course_card, location) -> None:
+        """``:collapsible:`` as Sphinx's own admonitions read it (bare or ``open``: starts
+        open; ``closed``: starts closed); ``:class: dropdown``, sphinx-togglebutton's
+        convention, starts closed without needing that extension."""
+        if "dropdown" in card["classes"]:
+            card["collapsible"] = "closed"
+        if "collapsible" not in self.options:
+            return
+        state = (self.options["collapsible"] or "open").strip().lower()
+        if state not in ("open", "closed"):
+            warn(
+                f"{self.name} card :collapsible: takes 'open' or 'closed', not {state!r}; the card starts closed",
+                "option",
+                location,
+            )
+            state = "closed"
+        card["collapsible"] = state
 
     def flatten_nested_cards(self, card: course_card) -> None:
         """A card inside a card reads as one muddled card: keep the inner content, drop the frame."""
@@ -128,7 +148,7 @@ class CardDirective(SphinxDirective):
             self.options["name"] = name
             self.add_name(card)
             return
-        title = card[0].astext() if isinstance(card[0], card_title) else ""
+        title = card.title.astext() if card.title else ""
         base = nodes.make_id(f"{self.kind}-{title}")
         card_id, suffix = base, 1
         while card_id in document.ids:
@@ -153,7 +173,7 @@ class ReflectionDirective(CardDirective):
         return cards
 
 
-class CardListDirective(SphinxDirective):
+class CardListDirective(CourseDirective):
     """``cardlist``: every card of one kind, gathered from the pages in toctree order."""
 
     has_content = False
@@ -161,7 +181,6 @@ class CardListDirective(SphinxDirective):
         kind=directives.unchanged_required,
         **{"from": directives.unchanged_required, "titles-only": directives.flag},
     )
-    report_unknown_options = CardDirective.report_unknown_options
 
     def run(self) -> list[Node]:
         location = self.get_location()

@@ -12,11 +12,48 @@ from sphinx.locale import get_translation
 
 _ = get_translation("course_cards")
 
+KIND_LABELS = {"metaphor": _("Metaphor"), "reflection": _("Reflection")}
+NUMBER_FORMATS = {"metaphor": _("Metaphor %s"), "reflection": _("Reflection %s")}
+
+
+class card_title(nodes.title):
+    """The author's title of a card; absent when the card is titled by its kind."""
+
 
 class course_card(nodes.admonition):
     """What the two card kinds share; ``kind`` names the directive."""
 
     kind = ""
+
+    @property
+    def title(self) -> card_title | None:
+        """The author's title: always the first child when there is one."""
+        if self.children and isinstance(self[0], card_title):
+            return self[0]
+        return None
+
+    @property
+    def label(self) -> str:
+        """The translated kind ("Metaphor"), numbered ("Metaphor 3") when numfig gave a number."""
+        return self.get("numbered_label") or str(KIND_LABELS[self.kind])
+
+    @property
+    def heading(self) -> str:
+        """One line naming the card, for formats without styling: "Metaphor 3: Title"."""
+        return f"{self.label}: {self.title.astext()}" if self.title else self.label
+
+    def reference_text(self) -> str:
+        """What a ``{ref}`` to the card shows: its title, else its translated kind."""
+        return self.title.astext() if self.title else str(KIND_LABELS[self.kind])
+
+    @property
+    def collapsible(self) -> bool:
+        """Rendered as ``<details>`` in HTML; ``starts_open`` says how it first shows."""
+        return "collapsible" in self
+
+    @property
+    def starts_open(self) -> bool:
+        return self.get("collapsible") == "open"
 
 
 class metaphor_card(course_card):
@@ -30,47 +67,9 @@ class reflection_card(course_card):
 CARD_CLASSES: dict[str, type[course_card]] = {cls.kind: cls for cls in (metaphor_card, reflection_card)}
 
 
-KIND_LABELS = {"metaphor": _("Metaphor"), "reflection": _("Reflection")}
-NUMBER_FORMATS = {"metaphor": _("Metaphor %s"), "reflection": _("Reflection %s")}
-
-
-class card_title(nodes.title):
-    """The author's title of a card; absent when the card is titled by its kind."""
-
-
 class card_list(nodes.General, nodes.Element):
     """Placeholder replaced by collected cards once every page has been read."""
 
 
 class notes_tools(nodes.container):
     """Where course_notes.js puts the workbook's download, import and delete buttons."""
-
-
-def kind_label(kind: str) -> str:
-    """The translated name of a card kind, e.g. "Metaphor"."""
-    return str(KIND_LABELS[kind])
-
-
-def card_label(node: course_card) -> str:
-    """The kind label, or its numbered form ("Metaphor 3") when the card was numbered."""
-    return node.get("numbered_label") or kind_label(node.kind)
-
-
-def card_heading(node: course_card) -> str:
-    """One line naming a card, for formats without styling: "Metaphor 3: Title"."""
-    label = card_label(node)
-    title = own_title(node)
-    return f"{label}: {title.astext()}" if title else label
-
-
-def card_title_text(node: course_card) -> str:
-    """The text a ``{ref}`` to the card shows: its title, else its kind."""
-    title = own_title(node)
-    return title.astext() if title else kind_label(node.kind)
-
-
-def own_title(node: course_card) -> card_title | None:
-    """The card's title node: always its first child when there is one."""
-    if node.children and isinstance(node[0], card_title):
-        return node[0]
-    return None

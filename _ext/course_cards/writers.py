@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .nodes import card_heading, card_label, own_title
+from .nodes import card_title
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -16,44 +16,57 @@ if TYPE_CHECKING:
     from sphinx.writers.texinfo import TexinfoTranslator
     from sphinx.writers.text import TextTranslator
 
-    from .nodes import card_title, course_card, notes_tools
+    from .nodes import course_card, notes_tools
 
 
 # html: a header row (icon, kind label, title) above the body, named by the header
 # for assistive technology; the title is a paragraph so the page outline stays intact.
+# A collapsible card is a <details> whose <summary> is that header: no script needed.
 
 
 def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     card_id = node["ids"][0]
-    labelled_by = f"{card_id}-kind" + (f" {card_id}-title" if own_title(node) else "")
+    labelled_by = f"{card_id}-kind" + (f" {card_id}-title" if node.title else "")
     attributes = {"aria-labelledby": labelled_by}
     if node.get("notes"):
         attributes["data-notes"] = node.get("card_id", card_id)
         privacy = self.config.course_cards_privacy_page
         if privacy:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
-    self.body.append(self.starttag(node, "div", "", role="note", **attributes))
+    if node.collapsible:
+        # E-readers have no way to open a closed card; the e-book shows it open.
+        if node.starts_open or self.builder.name.startswith("epub"):
+            attributes["open"] = "open"
+        self.body.append(self.starttag(node, "details", "", **attributes))
+        self.body.append('<summary class="course-card-header">')
+    else:
+        self.body.append(self.starttag(node, "div", "", role="note", **attributes))
+        self.body.append('<div class="course-card-header">')
     self.body.append(
-        '<div class="course-card-header">'
         '<span class="course-card-icon" aria-hidden="true"></span>'
-        f'<span class="course-card-kind" id="{card_id}-kind">'
-        f"{self.encode(card_label(node))}</span>"
+        f'<span class="course-card-kind" id="{card_id}-kind">{self.encode(node.label)}</span>'
     )
-    if not own_title(node):
-        self.body.append('</div>\n<div class="course-card-body">\n')
+    if not node.title:
+        close_header(self, node)
+
+
+def close_header(self: HTML5Translator, node: course_card) -> None:
+    self.body.append(f'</{"summary" if node.collapsible else "div"}>\n<div class="course-card-body">\n')
 
 
 def depart_card_html(self: HTML5Translator, node: course_card) -> None:
-    self.body.append("</div>\n</div>\n")
+    self.body.append(f"</div>\n</{'details' if node.collapsible else 'div'}>\n")
 
 
 def visit_card_title_html(self: HTML5Translator, node: card_title) -> None:
-    title_id = f"{node.parent['ids'][0]}-title"
-    self.body.append(f'<p class="course-card-title" id="{title_id}">')
+    # A summary holds phrasing content only: there the title is a span.
+    tag = "span" if node.parent.collapsible else "p"
+    self.body.append(f'<{tag} class="course-card-title" id="{node.parent["ids"][0]}-title">')
 
 
 def depart_card_title_html(self: HTML5Translator, node: card_title) -> None:
-    self.body.append('</p></div>\n<div class="course-card-body">\n')
+    self.body.append("</span>" if node.parent.collapsible else "</p>")
+    close_header(self, node.parent)
 
 
 # latex: Sphinx's framed admonition box, headed "Kind: Title".
@@ -65,10 +78,10 @@ def visit_card_latex(self: LaTeXTranslator, node: course_card) -> None:
     self.body.append(
         f"\n\\begin{{sphinxadmonition}}{{{LATEX_BOX[node.kind]}}}{{"
         + self.hypertarget_to(node)
-        + self.encode(card_label(node))
+        + self.encode(node.label)
     )
     self.no_latex_floats += 1
-    if not own_title(node):
+    if not node.title:
         self.body.append("}\n")
 
 
@@ -85,18 +98,26 @@ def depart_card_title_latex(self: LaTeXTranslator, node: card_title) -> None:
     self.body.append("}\n")
 
 
-# text: a heading line, then the body indented beneath it.
+# text: a heading line, then the body indented beneath it. The text writer runs an
+# admonition's paragraphs together; a card keeps each one apart.
 
 
 def visit_card_text(self: TextTranslator, node: course_card) -> None:
     self.new_state(0)
-    self.add_text(card_heading(node))
+    self.add_text(node.heading)
     self.end_state()
     self.new_state(3)
-
-
-def depart_card_text(self: TextTranslator, node: course_card) -> None:
+    for child in node.children:
+        if isinstance(child, card_title):
+            continue
+        if isinstance(child, nodes.paragraph):
+            self.new_state(0)
+            child.walkabout(self)
+            self.end_state()
+        else:
+            child.walkabout(self)
     self.end_state()
+    raise nodes.SkipNode
 
 
 def skip_node(self, node: card_title | notes_tools) -> None:
@@ -108,8 +129,8 @@ def skip_node(self, node: card_title | notes_tools) -> None:
 
 def visit_card_man(self: ManualPageTranslator, node: course_card) -> None:
     self.ensure_eol()
-    self.body.append(".sp\n" + self.defs["strong"][0] + self.deunicode(card_label(node)))
-    if not own_title(node):
+    self.body.append(".sp\n" + self.defs["strong"][0] + self.deunicode(node.label))
+    if not node.title:
         self.body.append(self.defs["strong"][1] + "\n.RS 4\n")
 
 
@@ -130,8 +151,8 @@ def depart_card_title_man(self: ManualPageTranslator, node: card_title) -> None:
 
 
 def visit_card_texinfo(self: TexinfoTranslator, node: course_card) -> None:
-    self.body.append("\n@cartouche\n@quotation " + self.escape(card_label(node)))
-    if not own_title(node):
+    self.body.append("\n@cartouche\n@quotation " + self.escape(node.label))
+    if not node.title:
         self.body.append("\n")
 
 
@@ -162,7 +183,7 @@ NOTES_TOOLS_HANDLERS = {
 CARD_HANDLERS = {
     "html": (visit_card_html, depart_card_html),
     "latex": (visit_card_latex, depart_card_latex),
-    "text": (visit_card_text, depart_card_text),
+    "text": (visit_card_text, None),
     "man": (visit_card_man, depart_card_man),
     "texinfo": (visit_card_texinfo, depart_card_texinfo),
 }

@@ -1,0 +1,35 @@
+"""What every module of the extension shares: the warning type and the records kept in
+the build environment."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from sphinx.util import logging
+
+logger = logging.getLogger("course_cards")
+
+WARNING_TYPE = "course_cards"
+
+
+def warn(message: str, subtype: str, location) -> None:
+    """A located warning typed ``course_cards.<subtype>``, so ``suppress_warnings`` can
+    silence one kind of mistake at a time."""
+    logger.warning(message, location=location, type=WARNING_TYPE, subtype=subtype)
+
+
+class CardRecord(TypedDict):
+    """One card as the environment keeps it: plain data, never a node, so that a page's
+    doctree is not pickled with the environment."""
+
+    id: str
+    name: str
+    kind: str
+    title: str
+    line: int | None
+    text: str
+    notes: bool
+
+
+# A ``cardlist`` on a page: (the page-name prefix it collects from, the card kind).
+ListScope = tuple[str, str]
