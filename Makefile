@@ -52,15 +52,16 @@ bench: $(VENV)/.test
 bench-check: $(VENV)/.test
 	$(BIN)/python tools/bench/bench.py --check
 
-# Debian's Chromium and pdftotext, for the browser tests (Playwright's own browser
-# download does not work here). Needs root or sudo; does nothing when both are present.
+# Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
+# (Playwright's own browser download does not work here). Needs root or sudo; does
+# nothing when all three are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then \
-		echo "chromium and pdftotext are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ]; then \
+		echo "chromium, pdftotext and epubcheck are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck; \
 	fi
 
 screenshots: html $(VENV)/.test browser-deps

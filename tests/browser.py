@@ -65,6 +65,7 @@ class LocalServer:
     """Serves a folder on 127.0.0.1 on a free port, in a thread."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

@@ -4,11 +4,12 @@ keyed by card id, downloadable, importable, deletable, and safe when storage fai
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from browser import LocalServer, visit
-from conftest import REPO, sphinx_build
+from conftest import REPO, soup, sphinx_build
 
 ROOT = REPO / "tests" / "roots" / "test-notes"
 
@@ -34,16 +35,32 @@ def project(tmp_path):
 
 def type_note(page, card_id: str, text: str) -> None:
     """Types into the notes of a card (or of its copy in the workbook) and waits for the save."""
-    card = page.locator(f"[data-notes={card_id}]")
+    card = page.locator(f"[data-notes$='#{card_id}']")
     card.locator("textarea").fill(text)
     card.locator(".course-notes-status").filter(has_text="Saved on this device").wait_for()
 
 
-def stored_notes(page) -> dict[str, str]:
+def stored_notes(page, root: str = "/") -> dict[str, str]:
+    """This site's notes as {card id: text}; the store is keyed by the site's root path."""
+    prefix = f"course-notes:{root}:"
     return page.evaluate(
-        "Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('course-notes:'))"
-        ".map(k => [k.slice(13), JSON.parse(localStorage.getItem(k)).text]))"
+        """prefix => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith(prefix))
+        .map(k => [k.slice(prefix.length).split('#').pop(), JSON.parse(localStorage.getItem(k)).text]))""",
+        prefix,
     )
+
+
+def status_of(page, selector: str = ".course-notes-tools"):
+    return page.locator(f"{selector} .course-notes-status")
+
+
+def notes_file(notes, course: str = "Notes") -> str:
+    """A notes file as the workbook writes it: (card key, updated, text) each."""
+    lines = ["# My notes", "", f'<!-- course-notes {{"version": 2, "course": "{course}"}} -->', ""]
+    for key, updated, text in notes:
+        lines += ["## A section", "", f'<!-- note {{"card": "{key}", "updated": "{updated}"}} -->', ""]
+        lines += [f"> {line}" if line else ">" for line in text.split("\n")] + [""]
+    return "\n".join(lines)
 
 
 def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
@@ -57,6 +74,7 @@ def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
         assert status.get_attribute("role") == "status"
         page.reload()
         assert page.locator("#reflect-first textarea").input_value() == "Someone's calm voice."
+        assert status.inner_text() == "Restored from this device."
         assert page.locator("#reflect-quiet textarea").count() == 0, ":no-notes: switches notes off"
         privacy = page.locator(".course-notes-privacy")
         assert privacy.count() == 1, "one privacy line, on the first reflection card"
@@ -96,38 +114,31 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
         download.value.save_as(saved)
     markdown = saved.read_text()
     assert saved.suffix == ".md"
-    assert "# Workbook" in markdown and re.search(r"Downloaded \d{4}-\d\d-\d\d\.", markdown)
+    assert "# My notes from Notes" in markdown and re.search(r"Downloaded on \d{4}-\d\d-\d\d\.", markdown)
     assert "## A section" in markdown
-    assert "- A first prompt?" in markdown and "First thoughts.\nOver two lines." in markdown
-    assert "Second thoughts." in markdown
+    assert "- A first prompt?" in markdown and "> First thoughts.\n> Over two lines." in markdown
+    assert "> Second thoughts." in markdown
 
     with visit(browser, server, "workbook.html") as (page, _):
         assert stored_notes(page) == {}
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(saved))
-        page.locator(".course-notes-tools .course-notes-status").filter(
-            has_text="Imported 2 notes"
-        ).wait_for()
+        status_of(page).filter(has_text="Imported 2 notes.").wait_for()
         assert stored_notes(page) == {
             "reflect-first": "First thoughts.\nOver two lines.",
             "reflect-second": "Second thoughts.",
         }
-        copy = page.locator("[data-notes=reflect-first] textarea")
+        copy = page.locator("[data-notes$='#reflect-first'] textarea")
         assert copy.input_value() == "First thoughts.\nOver two lines."
 
 
 def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     _, _, server = project
-    older = (
-        "# Workbook\n\n## A section\n\n<!-- card: reflect-first updated: 2020-01-01T00:00:00.000Z -->\n\n"
-        "- A first prompt?\n\nAn old note.\n\n<!-- end -->\n"
-    )
+    older = notes_file([("section#reflect-first", "2020-01-01T00:00:00.000Z", "An old note.")])
     (tmp_path / "old.md").write_text(older)
     with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        page.locator(".course-notes-tools .course-notes-status").filter(
-            has_text="Imported 0 notes"
-        ).wait_for()
+        status_of(page).filter(has_text="Nothing to import").wait_for()
         assert stored_notes(page)["reflect-first"] == "A newer note."
 
 
@@ -141,7 +152,7 @@ def test_delete_all_clears_every_note_after_confirmation(browser, project):
         page.get_by_role("button", name="Delete all my notes").click()
         assert dialogs and "cannot be undone" in dialogs[0]
         assert stored_notes(page) == {}
-        assert page.locator("[data-notes=reflect-first] textarea").input_value() == ""
+        assert page.locator("[data-notes$='#reflect-first'] textarea").input_value() == ""
 
 
 def test_notes_of_vanished_cards_are_kept_and_listed(browser, project):
@@ -158,6 +169,7 @@ def test_notes_of_vanished_cards_are_kept_and_listed(browser, project):
         assert orphans.locator("h2").inner_text() == "Notes from cards that no longer exist"
         assert "Still mine." in orphans.inner_text() and "A section" in orphans.inner_text()
         assert stored_notes(page)["reflect-second"] == "Still mine."
+        assert "Untitled one" not in orphans.inner_text(), "notes of cards elsewhere are not orphans"
 
 
 def test_when_storage_fails_the_reader_is_told_and_the_text_stays(browser, project):
@@ -223,4 +235,291 @@ def test_notes_ui_is_accessible(browser, project, mode):
             page.wait_for_timeout(500)
             tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
             result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
-            assert [v["id"] for v in result.response["violations"]] == []
+            assert [
+                (v["id"], [n["target"] for n in v["nodes"]], [n["any"][0]["message"] for n in v["nodes"]])
+                for v in result.response["violations"]
+            ] == []
+
+
+# Every card its own note; every course its own store.
+
+
+def test_two_untitled_cards_on_two_pages_keep_two_notes(browser, project):
+    _, _, server = project
+    with visit(browser, server, "untitled-one.html") as (page, _):
+        type_note(page, "reflection", "Only for page one.")
+        page.goto(server.url + "untitled-two.html")
+        assert page.locator("#reflection textarea").input_value() == ""
+        type_note(page, "reflection", "Only for page two.")
+        page.goto(server.url + "untitled-one.html")
+        assert page.locator("#reflection textarea").input_value() == "Only for page one."
+
+
+def test_names_in_any_script_and_alike_names_keep_their_own_ids_and_notes(browser, project):
+    _, _, server = project
+    cards = ["reflect_one", "reflect-one", "доверие", "安心", "reflection-boundaries"]
+    with visit(browser, server, "names.html") as (page, _):
+        ids = page.evaluate("[...document.querySelectorAll('.course-card[data-notes]')].map(c => c.id)")
+        assert ids == cards, "no id1, no shared ids"
+        assert page.locator("section#boundaries").count() == 1, "the section keeps its own id"
+        for card in cards:
+            type_note(page, card, f"Note for {card}.")
+        page.reload()
+        for card in cards:
+            assert page.locator(f"[id='{card}'] textarea").input_value() == f"Note for {card}."
+
+
+def test_two_courses_on_one_origin_never_share_notes(browser, project, tmp_path):
+    _, _, server = project
+    origin = tmp_path / "origin"
+    for course in ("a", "b"):
+        shutil.copytree(server.root, origin / course)
+    shared = LocalServer(origin)
+    try:
+        with visit(browser, shared, "a/section.html") as (page, _):
+            type_note(page, "reflect-first", "Course A's note.")
+            page.goto(shared.url + "b/section.html")
+            assert page.locator("#reflect-first textarea").input_value() == ""
+            page.goto(shared.url + "b/workbook.html")
+            assert page.locator(".course-notes-orphans").count() == 0
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.get_by_role("button", name="Delete all my notes").click()
+            page.goto(shared.url + "a/section.html")
+            assert page.locator("#reflect-first textarea").input_value() == "Course A's note."
+            assert stored_notes(page, "/a/") == {"reflect-first": "Course A's note."}
+    finally:
+        shared.close()
+
+
+def test_notes_kept_under_the_old_keys_move_to_the_new_ones(browser, project):
+    _, _, server = project
+    old = '{"text": "Written before the update.", "updated": "2026-01-01T00:00:00.000Z", "section": "A section", "prompts": []}'
+    with visit(browser, server, "privacy.html") as (page, _):
+        page.evaluate("note => localStorage.setItem('course-notes:reflect-first', note)", old)
+        page.goto(server.url + "section.html")
+        assert page.locator("#reflect-first textarea").input_value() == "Written before the update."
+        assert page.evaluate("localStorage.getItem('course-notes:reflect-first')") is None
+        assert stored_notes(page) == {"reflect-first": "Written before the update."}
+
+
+# Never lost.
+
+
+def test_text_typed_just_before_leaving_the_page_is_kept(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (page, _):
+        page.locator("#reflect-first textarea").press_sequentially("Typed in a hurry")
+        page.locator("a[href='privacy.html']").first.click()
+        page.wait_for_url("**/privacy.html")
+        assert stored_notes(page) == {"reflect-first": "Typed in a hurry"}
+        page.goto(server.url + "section.html")  # a fresh load, not the back-forward cache
+        assert page.locator("#reflect-first textarea").input_value() == "Typed in a hurry"
+
+
+def test_two_tabs_stay_in_step(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (first, _):
+        second = first.context.new_page()
+        second.goto(server.url + "section.html")
+        type_note(first, "reflect-first", "From the first tab.")
+        expect_value(second, "#reflect-first textarea", "From the first tab.")
+        second.locator("#reflect-first textarea").press_sequentially(" And the second.")
+        expect_value(first, "#reflect-first textarea", "From the first tab. And the second.")
+        assert stored_notes(first) == {"reflect-first": "From the first tab. And the second."}
+
+
+def test_a_stale_tab_never_silently_overwrites_newer_text(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (fresh, _):
+        stale = fresh.context.new_page()
+        # A tab that misses the storage events, as a tab the browser put to sleep does.
+        stale.add_init_script("addEventListener('storage', e => e.stopImmediatePropagation())")
+        stale.goto(server.url + "section.html")
+        type_note(fresh, "reflect-first", "The newer text.")
+        stale.locator("#reflect-first textarea").press_sequentially("Stale")
+        status = stale.locator("#reflect-first .course-notes-status")
+        status.filter(has_text="changed in another tab").wait_for()
+        assert stored_notes(stale) == {"reflect-first": "The newer text."}
+        status.get_by_role("button", name="Show the other tab's text").click()
+        assert stale.locator("#reflect-first textarea").input_value() == "The newer text."
+        stale.locator("#reflect-first textarea").press_sequentially(" Then mine.")
+        assert stored_notes(stale) == {"reflect-first": "The newer text. Then mine."}
+
+
+def expect_value(page, selector: str, value: str) -> None:
+    page.wait_for_function("([s, v]) => document.querySelector(s).value === v", arg=[selector, value])
+
+
+# Damaged and foreign data.
+
+
+def test_a_damaged_stored_value_breaks_nothing_and_can_be_deleted(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (page, traffic):
+        type_note(page, "reflect-second", "A good note.")
+        for key, value in (
+            ("section#reflect-first", "5"),
+            ("elsewhere#x", "{not json"),
+            ("old#y", '{"text": 3}'),
+        ):
+            page.evaluate("([k, v]) => localStorage.setItem('course-notes:/:' + k, v)", [key, value])
+        page.reload()
+        assert page.locator("textarea").count() == 2, "every notes box is there"
+        assert page.locator("#reflect-second textarea").input_value() == "A good note."
+        page.goto(server.url + "workbook.html")
+        assert page.get_by_role("button", name="Download my notes").is_visible()
+        damaged = page.locator(".course-notes-damaged")
+        assert (
+            damaged.locator("p").inner_text()
+            == "3 stored notes could not be read: they were changed outside this site."
+        )
+        damaged.get_by_role("button").click()
+        assert page.locator(".course-notes-damaged").count() == 0
+        assert stored_notes(page) == {"reflect-second": "A good note."}
+        assert traffic.console_errors == []
+
+
+# The notes file.
+
+
+HARD_TEXT = (
+    "First line\n\n\nafter two blank lines\n<!-- end -->\n## A fake heading\n"
+    '<!-- note {"card": "section#reflect-second", "updated": "9999-01-01"} -->\n'
+    "> a quote\n- a list item\n```\ncode   with  spaces\n```\n  indented\n"
+    "emoji 🌱 and “quotes”\n\n"
+)
+
+
+def download_notes(page, tmp_path):
+    page.goto(page.url.rsplit("/", 1)[0] + "/workbook.html")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my notes").click()
+    saved = tmp_path / "notes.md"
+    download.value.save_as(saved)
+    return saved
+
+
+def test_any_text_survives_download_crlf_conversion_and_import(browser, project, tmp_path):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (page, _):
+        type_note(page, "reflect-first", HARD_TEXT)
+        saved = download_notes(page, tmp_path)
+    crlf = tmp_path / "crlf.md"
+    crlf.write_bytes(saved.read_bytes().replace(b"\n", b"\r\n"))
+    for file in (saved, crlf):
+        with visit(browser, server, "workbook.html") as (page, _):
+            page.locator(".course-notes-tools input[type=file]").set_input_files(str(file))
+            status_of(page).filter(has_text="Imported 1 note.").wait_for()
+            assert stored_notes(page) == {"reflect-first": HARD_TEXT}, file.name
+
+
+def test_a_huge_hostile_file_is_read_in_linear_time(browser, project, tmp_path):
+    _, _, server = project
+    hostile = notes_file([("section#reflect-first", "2030-01-01", "x")]) + "\n".join(
+        ['<!-- note {"card": "a", "updated": "b"', "## " + "#" * 200, "<!-- end -->", "- " + "-" * 100, ""]
+        * 3000
+    )
+    assert len(hostile) > 1_000_000
+    (tmp_path / "hostile.md").write_text(hostile)
+    with visit(browser, server, "workbook.html") as (page, _):
+        page.evaluate(
+            """() => new MutationObserver((_, observer) => { window.doneAt = performance.now(); observer.disconnect(); })
+            .observe(document.querySelector('.course-notes-tools .course-notes-status'), {childList: true})"""
+        )
+        picker = page.locator(".course-notes-tools input[type=file]")
+        picker.evaluate(
+            "el => el.addEventListener('change', () => { window.startedAt = performance.now(); }, {capture: true})"
+        )
+        picker.set_input_files(str(tmp_path / "hostile.md"))
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        elapsed = page.evaluate("window.doneAt - window.startedAt")
+        assert elapsed < 200, f"{elapsed:.0f} ms"
+
+
+def test_a_file_from_another_course_asks_first(browser, project, tmp_path):
+    _, _, server = project
+    (tmp_path / "other.md").write_text(
+        notes_file([("section#reflect-first", "2030-01-01T00:00:00Z", "From elsewhere.")], "Another course")
+    )
+    with visit(browser, server, "workbook.html") as (page, _):
+        type_note(page, "reflect-first", "Mine.")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
+        status_of(page).filter(has_text="Nothing was imported.").wait_for()
+        assert "another course, “Another course”" in asked[0]
+        assert stored_notes(page) == {"reflect-first": "Mine."}
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        assert stored_notes(page) == {"reflect-first": "From elsewhere."}
+
+
+def test_messages_say_exactly_what_happened(browser, project, tmp_path):
+    _, _, server = project
+    (tmp_path / "two.md").write_text(
+        notes_file(
+            [
+                ("section#reflect-first", "2030-01-01", "One."),
+                ("section#reflect-second", "2030-01-01", "Two."),
+            ]
+        )
+    )
+    (tmp_path / "not-notes.md").write_text("# Shopping\n\n- bread\n")
+    with visit(browser, server, "workbook.html") as (page, _):
+        page.get_by_role("button", name="Download my notes").click()
+        status_of(page).filter(has_text="You have no notes to download yet.").wait_for()
+        picker = page.locator(".course-notes-tools input[type=file]")
+        picker.set_input_files(str(tmp_path / "not-notes.md"))
+        status_of(page).filter(has_text="This is not a notes file").wait_for()
+        picker.set_input_files(str(tmp_path / "two.md"))
+        status_of(page).filter(has_text="Imported 2 notes.").wait_for()
+        picker.set_input_files(str(tmp_path / "two.md"))
+        status_of(page).filter(has_text="Nothing to import").wait_for()
+        assert "Import notes from a downloaded .md file" in page.locator(".course-notes-tools").inner_text()
+
+
+def test_the_notes_box_grows_with_its_text(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (page, _):
+        field = page.locator("#reflect-first textarea")
+        before = field.bounding_box()["height"]
+        field.fill("\n".join(f"Line {n}" for n in range(20)))
+        assert field.bounding_box()["height"] > before * 2
+        assert field.evaluate("el => el.scrollHeight <= el.clientHeight + 1"), "no scrolling inside the box"
+
+
+def test_delete_all_sits_apart_as_the_destructive_action(browser, project):
+    _, _, server = project
+    with visit(browser, server, "workbook.html") as (page, _):
+        buttons = page.locator(".course-notes-tools button")
+        download, delete = buttons.nth(0).bounding_box(), buttons.nth(2).bounding_box()
+        assert delete["x"] - (download["x"] + download["width"]) > 100 or delete["y"] > download["y"]
+        colours = buttons.evaluate_all("bs => bs.map(b => getComputedStyle(b).color)")
+        assert colours[2] != colours[0]
+
+
+def test_the_notes_interface_speaks_the_site_language(browser, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source)
+    out = tmp_path / "html"
+    result = sphinx_build(source, out, "html", "-D", "language=fr")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    server = LocalServer(out)
+    try:
+        with visit(browser, server, "workbook.html") as (page, _):
+            assert page.locator("[data-notes$='#reflect-first'] label").inner_text() == "Tes notes"
+            assert page.get_by_role("button", name="Supprimer toutes mes notes").count() == 1
+            (tmp_path / "one.md").write_text(notes_file([("section#reflect-first", "2030-01-01", "Un.")]))
+            page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "one.md"))
+            status_of(page).filter(has_text="1 note importée.").wait_for()
+    finally:
+        server.close()
+
+
+def test_collected_pages_hold_only_cards_on_their_pages_in_this_build(project):
+    source, _, server = project
+    workbook = soup(server.root / "workbook.html")
+    titles = [title.get_text() for title in workbook.select(".course-card-title")]
+    assert "Everywhere" in titles and "Only on paper" not in titles
+    assert workbook.select("a[href*='#reflect-paper']") == []

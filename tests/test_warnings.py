@@ -64,3 +64,20 @@ def test_suppress_warnings_silences_one_subtype_at_a_time(app):
 def test_numbering_without_numfig_is_a_config_warning(app):
     assert "course_cards_numbered needs numfig = True" in app.warning.getvalue()
     assert "[course_cards.config]" in app.warning.getvalue()
+
+
+def test_a_note_key_that_depends_on_position_is_a_located_warning(make_app, tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "course_cards"]\nmyst_enable_extensions = ["colon_fence"]\ncourse_cards_notes = True\n'
+    )
+    (tmp_path / "index.md").write_text(
+        "# Page\n\n:::{reflection}\n- One?\n:::\n\n:::{reflection}\n- Two?\n:::\n\n"
+        ":::{reflection}\n:name: named\n\n- Three?\n:::\n"
+    )
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    assert_located_warnings(
+        warning_lines(app),
+        [("index.md", 7, "note-key", "notes would be kept under 'reflection-2'")],
+        "course_cards",
+    )

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collection, directives, nodes, writers
+from . import collection, directives, nodes, notes, writers
 from .shared import WARNING_TYPE, logger
 
 if TYPE_CHECKING:
@@ -41,15 +41,17 @@ def add_assets(app: Sphinx) -> None:
     instead would make every rebuild report a changed configuration."""
     if app.builder.format != "html":
         return
-    notes = app.config.course_cards_notes and not app.builder.name.startswith("epub")
-    assets = ["course_cards.css", *(["course_notes.js"] if notes else [])]
+    with_notes = app.config.course_cards_notes and not app.builder.name.startswith("epub")
+    assets = ["course_cards.css", *(["course_notes.js"] if with_notes else [])]
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     for asset in assets:
         shutil.copyfile(HERE / "static" / asset, static / asset)
     app.add_css_file("course_cards.css")
-    if notes:
-        app.add_js_file("course_notes.js", loading_method="defer")
+    if with_notes:
+        app.add_js_file(
+            "course_notes.js", loading_method="defer", **{"data-course-notes": notes.script_settings(app)}
+        )
 
 
 def restore_format_handlers(app: Sphinx) -> None:

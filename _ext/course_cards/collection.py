@@ -84,6 +84,9 @@ class CardCollector(EnvironmentCollector):
                 line=card.line,
                 text=card.astext(),
                 notes=bool(card.get("notes")),
+                note_key=card.note_key,
+                legacy_id=card.get("legacy_id", ""),
+                conditions=conditions_around(card),
             )
             for card in doctree.findall(course_card)
         ]
@@ -123,8 +126,42 @@ class CardCollector(EnvironmentCollector):
         )
 
 
-def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[str]:
-    return [card["id"] for doc in order for card in pages.get(doc, ("", []))[1] if card["notes"]]
+def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, str]]:
+    """(note key, legacy id) of every card with notes, in reading order."""
+    return [
+        (card["note_key"], card["legacy_id"])
+        for doc in order
+        for card in pages.get(doc, ("", []))[1]
+        if card["notes"]
+    ]
+
+
+def conditions_around(card: course_card) -> list[tuple[str, str]]:
+    """The ``only`` and ``ifconfig`` expressions a card sits under, innermost last."""
+    found = []
+    parent = card.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.only) or parent.tagname == "ifconfig":
+            found.append((parent.tagname, parent["expr"]))
+        parent = parent.parent
+    return found[::-1]
+
+
+def in_this_build(app: Sphinx, card: CardRecord) -> bool:
+    """Whether the card is on its page in the output being written: ``only`` as Sphinx
+    decides it from the builder's tags, ``ifconfig`` from the configuration."""
+    for kind, expression in card["conditions"]:
+        try:
+            if kind == "only":
+                holds = app.tags.eval_condition(expression)
+            else:
+                namespace = {value.name: value.value for value in app.config}
+                holds = eval(expression, {**namespace, "builder": app.builder.name})  # noqa: S307
+        except Exception:
+            holds = kind == "only"  # as Sphinx does: a broken only keeps its content
+        if not holds:
+            return False
+    return True
 
 
 def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
@@ -201,7 +238,13 @@ class CardListBuilder:
             (docname, cards)
             for docname in document_order(self.env)
             if docname.startswith(prefix)
-            and (cards := [c for c in self.env.course_cards.get(docname, []) if c["kind"] == kind])
+            and (
+                cards := [
+                    card
+                    for card in self.env.course_cards.get(docname, [])
+                    if card["kind"] == kind and in_this_build(self.app, card)
+                ]
+            )
         ]
         if not groups:
             note = nodes.paragraph(text=str(_("There are no cards to show here yet.")))

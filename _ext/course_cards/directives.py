@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -84,7 +86,7 @@ class CardDirective(CourseDirective):
         card += self.parse_content_to_nodes()
         self.flatten_nested_cards(card)
         self.report_headings(card)
-        self.assign_id(card, location)
+        self.id_is_numbered = self.assign_id(card, location)
         return [card]
 
     def make_collapsible(self, card: course_card, location) -> None:
@@ -133,29 +135,40 @@ class CardDirective(CourseDirective):
                     rubric,
                 )
 
-    def assign_id(self, card: course_card, location) -> None:
-        """Give the card an id that does not depend on its position: its name, else
-        its kind and title."""
+    def assign_id(self, card: course_card, location) -> bool:
+        """Give the card an id that does not depend on its position: its name, in any
+        script, else its kind and title; never an id another element of the page has.
+        Returns whether a number had to be added to tell it from another card."""
         document = self.state.document
         name = self.options.get("name") or self.options.get("label")
-        if name and nodes.fully_normalize_name(name) in document.nameids:
+        # A section's implicit name gives way to a card's explicit one, as docutils decides.
+        if name and document.nametypes.get(nodes.fully_normalize_name(name)):
             warn(
                 f"the name {name!r} is already used on this page; give this card a different :name:",
                 "duplicate",
                 location,
             )
-        elif name:
-            self.options["name"] = name
-            self.add_name(card)
-            return
+            name = None
         title = card.title.astext() if card.title else ""
-        base = nodes.make_id(f"{self.kind}-{title}")
+        base = slug(name) if name else slug(f"{self.kind}-{title}")
+        if not base or base in document.ids:  # e.g. a section of the same name
+            base = slug(f"{self.kind}-{name or title}") or self.kind
         card_id, suffix = base, 1
         while card_id in document.ids:
             suffix += 1
             card_id = f"{base}-{suffix}"
         card["ids"].append(card_id)
         document.ids[card_id] = card
+        if name:
+            self.options["name"] = name
+            self.add_name(card)
+        return suffix > 1
+
+
+def slug(text: str) -> str:
+    """An id from any text, in any script: letters, digits, ``_`` and ``-`` kept (so
+    ``reflect_one`` and ``reflect-one`` stay apart), every other run made one ``-``."""
+    return "-".join(re.findall(r"[\w-]+", unicodedata.normalize("NFKC", text).casefold())).strip("-")
 
 
 class MetaphorDirective(CardDirective):
@@ -170,6 +183,18 @@ class ReflectionDirective(CardDirective):
         cards = super().run()
         for card in cards:
             card["notes"] = self.config.course_cards_notes and "no-notes" not in self.options
+            if not card["notes"]:
+                continue
+            # The id the notes of this card were kept under before keys named the page.
+            name = card["names"][0] if card["names"] else ""
+            card["legacy_id"] = nodes.make_id(name) if name else card["ids"][0]
+            if self.id_is_numbered:
+                warn(
+                    f"this reflection card's notes would be kept under {card['ids'][0]!r}, a number "
+                    f"that changes when cards are added above it; give it a :name: of its own",
+                    "note-key",
+                    self.get_location(),
+                )
         return cards
 
 

@@ -47,6 +47,12 @@ class course_card(nodes.admonition):
         return self.title.astext() if self.title else str(KIND_LABELS[self.kind])
 
     @property
+    def note_key(self) -> str:
+        """Where the reader's notes for this card are kept: its page and its id, the same
+        for the card and its copies on collected pages, different for any two cards."""
+        return f"{self['docname']}#{self.get('card_id') or self['ids'][0]}"
+
+    @property
     def collapsible(self) -> bool:
         """Rendered as ``<details>`` in HTML; ``starts_open`` says how it first shows."""
         return "collapsible" in self

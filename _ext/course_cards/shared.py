@@ -29,6 +29,11 @@ class CardRecord(TypedDict):
     line: int | None
     text: str
     notes: bool
+    note_key: str
+    legacy_id: str
+    # The ``only`` and ``ifconfig`` expressions the card sits under; it is collected only
+    # where all of them hold for the build that writes the collecting page.
+    conditions: list[tuple[str, str]]
 
 
 # A ``cardlist`` on a page: (the page-name prefix it collects from, the card kind).

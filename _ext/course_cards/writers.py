@@ -3,6 +3,7 @@ texinfo. Every other writer falls back to its admonition and title handlers."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -29,7 +30,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     labelled_by = f"{card_id}-kind" + (f" {card_id}-title" if node.title else "")
     attributes = {"aria-labelledby": labelled_by}
     if node.get("notes"):
-        attributes["data-notes"] = node.get("card_id", card_id)
+        attributes["data-notes"] = node.note_key
+        attributes["data-notes-legacy"] = node["legacy_id"]
         privacy = self.config.course_cards_privacy_page
         if privacy:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
@@ -170,8 +172,11 @@ def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None
 
 
 def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
-    known = " ".join(node["known"])
-    self.body.append(f'<div class="course-notes-tools" data-known="{self.attval(known)}" hidden></div>\n')
+    known = json.dumps(node["known"], ensure_ascii=False)
+    # hidden="hidden", not a bare attribute: e-book pages are XHTML.
+    self.body.append(
+        f'<div class="course-notes-tools" data-known="{self.attval(known)}" hidden="hidden"></div>\n'
+    )
     raise nodes.SkipNode
 
 

@@ -1,4 +1,5 @@
 extensions = ["myst_parser", "course_cards", "content_security"]
+project = "Notes"
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 html_theme = "furo"
