@@ -75,7 +75,7 @@ audit: html browser-deps tools/audit/node_modules/.bin/lighthouse
 	$(BIN)/python tools/audit/audit.py $(BUILDDIR)/html $(BUILDDIR)/audit
 
 livehtml: $(VENV)/.live
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -W -n . $(BUILDDIR)/live
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 -W -n -D content_security_live_preview=1 . $(BUILDDIR)/live
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -2,8 +2,8 @@
 
 Every section page (a page whose name matches ``course_shape_sections``) has exactly one
 metaphor card and ends with a reflection card of two to four prompts; every card has a
-``:name:``, unique across the site; content pages hold no scripts, inline event handlers or
-off-site images and frames. Each finding is a warning with file and line, typed
+``:name:``, unique across the site. (What content may contain at all is
+``content_security``'s concern.) Each finding is a warning with file and line, typed
 ``course_shape.<rule>``, so ``sphinx-build -W`` fails on it."""
 
 from __future__ import annotations
@@ -23,18 +23,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
-
-UNSAFE_HTML = [
-    (re.compile(r"<\s*script\b", re.I), "a <script> element"),
-    (re.compile(r"\son[a-z]+\s*=", re.I), "an inline event handler (on…=)"),
-    (
-        re.compile(
-            r"<\s*(?:img|iframe|video|audio|source|embed|object)\b[^>]*\b(?:src|data)\s*=\s*['\"]?(?:https?:)?//",
-            re.I,
-        ),
-        "an image or frame from another host",
-    ),
-]
 
 
 def warn(message: str, rule: str, location) -> None:
@@ -81,32 +69,11 @@ def check_cards_are_named(doctree: nodes.document) -> None:
             )
 
 
-def check_content_is_safe(doctree: nodes.document) -> None:
-    for raw in doctree.findall(nodes.raw):
-        for pattern, what in UNSAFE_HTML:
-            if pattern.search(raw.astext()):
-                warn(
-                    f"content pages may not contain {what}; the site runs no content scripts and "
-                    f"loads nothing from other hosts",
-                    "html",
-                    raw,
-                )
-    for image in doctree.findall(nodes.image):
-        if re.match(r"(?:https?:)?//", image["uri"]):
-            warn(
-                f"image {image['uri']!r} comes from another host; put the file in _static/ and "
-                f"link it from there",
-                "remote",
-                image,
-            )
-
-
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.current_document.docname
     if re.match(app.config.course_shape_sections, docname):
         check_section_page(docname, doctree)
     check_cards_are_named(doctree)
-    check_content_is_safe(doctree)
 
 
 def check_names_are_unique(app: Sphinx, env: BuildEnvironment) -> None:

@@ -1,0 +1,5 @@
+extensions = ["myst_parser", "content_security"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+html_theme = "furo"
+project = "Hostile content"
