@@ -1,33 +1,50 @@
 # Set-up and everyday commands. Every target creates the virtualenv it needs.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
+# Warnings of the last strict build: while it holds any, the next build reads every page
+# again, so a failed build cannot turn green on a plain rerun.
+WARNINGS := $(BUILDDIR)/html-warnings.txt
 
-.PHONY: html test lint spelling linkcheck cards-diff bench bench-check livehtml clean browser-deps screenshots audit
+.PHONY: html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# The virtualenv counts as made only once pip is ready in it, so a failed attempt is redone.
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "This project needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+		echo "Run make again with PYTHON=python3.11 (or a newer python)."; exit 1; }
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
 
-$(VENV)/.docs: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --group docs
-	touch $@
+$(VENV)/.docs: pyproject.toml | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet --group docs
+	@touch $@
 
-$(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --group test
-	touch $@
+$(VENV)/.test: pyproject.toml | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet --group test
+	@touch $@
 
-$(VENV)/.live: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --group live
-	touch $@
+$(VENV)/.live: pyproject.toml | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet --group live
+	@touch $@
 
 html: $(VENV)/.docs
-	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+	@mkdir -p $(BUILDDIR)
+	@fresh=$$(test -s $(WARNINGS) && echo -E); \
+	if [ -n "$$fresh" ]; then echo "The last build had warnings: reading every page again."; fi; \
+	$(SPHINXBUILD) $$fresh -w $(WARNINGS) -b html . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html in a browser."
 
-test: lint spelling
+# The quick loop for content edits: strict build with the course's shape rules, then
+# whitespace, YAML/TOML, spelling and lint through the pre-commit hooks.
+check: html $(VENV)/.test
+	@$(BIN)/pre-commit run --all-files
+
+test: check
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
@@ -44,6 +61,15 @@ linkcheck: $(VENV)/.docs
 BASE ?= main
 cards-diff: $(VENV)/.docs
 	@$(BIN)/python tools/cards_diff.py $(BASE)
+
+# New pages with every text to write marked [WRITE: …]; see CONTRIBUTING.
+new-section: $(VENV)/.docs
+	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-section WEEK=7 TITLE="Resting together"'; exit 2; }
+	@$(BIN)/python tools/scaffold.py section --week "$(WEEK)" --title "$(TITLE)"
+
+new-week: $(VENV)/.docs
+	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-week WEEK=8 TITLE="Staying close" [SECTION="Introduction"]'; exit 2; }
+	@$(BIN)/python tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
 
 # Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 15 minutes).
 bench: $(VENV)/.test
@@ -79,3 +105,7 @@ livehtml: $(VENV)/.live
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# Also the virtualenv, broken or not: the next command makes a fresh one.
+distclean: clean
+	rm -rf $(VENV)

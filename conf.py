@@ -21,6 +21,7 @@ extensions = [
     "course_shape",
     "content_security",
     "site_html",
+    "stable_config",
 ]
 
 myst_enable_extensions = ["colon_fence"]
@@ -32,7 +33,7 @@ myst_heading_anchors = 3
 
 root_doc = "index"
 # Only the course's own pages are sources; everything else in the repository is not.
-include_patterns = ["index.md", "privacy.md", "week7/**", "contributing/**"]
+include_patterns = ["index.md", "privacy.md", "week*/**", "contributing/**"]
 
 html_theme = "furo"
 html_title = "Safe Connections"

@@ -1,8 +1,9 @@
 """course_shape: this course's own rules for its pages, checked while the site builds.
 
 Every section page (a page whose name matches ``course_shape_sections``) has exactly one
-metaphor card and ends with a reflection card of two to four prompts; every card has a
-``:name:``, unique across the site. (What content may contain at all is
+metaphor card, opening with "Think of", and ends with a reflection card of two to four
+prompts; every card has a ``:name:``, unique across the site; a week's landing grid links
+exactly the sections of its toctree, in order; no scaffold placeholder is left. (What content may contain at all is
 ``content_security``'s concern.) Each finding is a warning with file and line, typed
 ``course_shape.<rule>``, so ``sphinx-build -W`` fails on it."""
 
@@ -12,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.util import logging
 
 from course_cards.collection import document_order
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+
+
+# What `make new-section` and `make new-week` write where the author's words go.
+PLACEHOLDER = "[WRITE:"
+FILL_IN = "replace each [WRITE: …] with your own words"
 
 
 def warn(message: str, rule: str, location) -> None:
@@ -48,6 +55,15 @@ def check_section_page(docname: str, doctree: nodes.document) -> None:
             "reflection",
             last if last.line else (docname, 1),
         )
+    for metaphor in metaphors:
+        body = [child for child in metaphor.children if not isinstance(child, nodes.title)]
+        if body and not body[0].astext().startswith("Think of"):
+            warn(
+                "a section's metaphor opens with the course's words \"Think of\"; start the "
+                "card's first paragraph with them",
+                "think-of",
+                body[0] if body[0].line else metaphor,
+            )
     for card in doctree.findall(reflection_card):
         prompts = list(card.findall(nodes.list_item))
         if not 2 <= len(prompts) <= 4:
@@ -69,10 +85,71 @@ def check_cards_are_named(doctree: nodes.document) -> None:
             )
 
 
+def check_placeholders(docname: str, doctree: nodes.document) -> None:
+    """Scaffolded pages mark every text still to write; none may be published."""
+    for meta in doctree.findall(nodes.meta):
+        if PLACEHOLDER in meta.get("content", ""):
+            warn(f"the page description is still a placeholder; {FILL_IN}", "placeholder", (docname, 1))
+    for text in doctree.findall(nodes.Text):
+        if PLACEHOLDER in text and not isinstance(text.parent, nodes.literal):
+            warn(f"this text is still a placeholder; {FILL_IN}", "placeholder", located(text, docname))
+
+
+def located(node: nodes.Node, docname: str):
+    """The nearest ancestor that knows its line, else the page."""
+    while node is not None and not node.line:
+        node = node.parent
+    return node if node is not None else (docname, 1)
+
+
+def check_landing_grid(docname: str, doctree: nodes.document, sections: str) -> None:
+    """A week's landing page links every section of its toctree from its grid, in the same
+    order, and links nothing else from it."""
+    folder = docname.rsplit("/", 1)[0]
+    listed = [
+        (entry, toctree)
+        for toctree in doctree.findall(addnodes.toctree)
+        for _, entry in toctree["entries"]
+        if entry and re.match(sections, entry)
+    ]
+    cards = [
+        (xref["reftarget"] if xref["reftarget"].startswith("/") else f"{folder}/{xref['reftarget']}", xref)
+        for xref in doctree.findall(addnodes.pending_xref)
+        if "sd-stretched-link" in xref["classes"]
+    ]
+    linked = [target.lstrip("/") for target, _ in cards]
+    for entry, toctree in listed:
+        if entry not in linked:
+            warn(
+                f"section {entry!r} is in the toctree but not in the landing grid; add a "
+                f"grid-item-card with ':link: {entry.rsplit('/', 1)[-1]}'",
+                "grid",
+                located(toctree, docname),
+            )
+    for (target, xref), name in zip(cards, linked, strict=True):
+        if name not in [entry for entry, _ in listed]:
+            warn(
+                f"this grid card links {target!r}, which is not a section in this page's toctree; "
+                f"fix the link or add the section to the toctree",
+                "grid",
+                located(xref, docname),
+            )
+    in_both = [name for name in linked if name in [entry for entry, _ in listed]]
+    if in_both != [entry for entry, _ in listed if entry in linked]:
+        warn(
+            "the landing grid lists the sections in another order than the toctree",
+            "grid",
+            located(cards[0][1], docname),
+        )
+
+
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.current_document.docname
     if re.match(app.config.course_shape_sections, docname):
         check_section_page(docname, doctree)
+    if re.fullmatch(r"week\d+/index", docname):
+        check_landing_grid(docname, doctree, app.config.course_shape_sections)
+    check_placeholders(docname, doctree)
     check_cards_are_named(doctree)
 
 

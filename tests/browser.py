@@ -35,7 +35,7 @@ MISSING_TOOL = (
 # Every page the site builds: its MyST sources, plus Sphinx's search page.
 PAGES = sorted(
     str(path.relative_to(REPO).with_suffix(".html"))
-    for pattern in ("index.md", "privacy.md", "week7/*.md", "contributing/*.md")
+    for pattern in ("index.md", "privacy.md", "week*/*.md", "contributing/*.md")
     for path in REPO.glob(pattern)
 ) + ["search.html"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -98,3 +99,53 @@ def test_an_unknown_base_is_a_clear_error(repo):
     code, out, err = cards_diff(repo, "no-such-branch")
     assert code == 2 and out == ""
     assert "'no-such-branch' is not a commit" in err and "Traceback" not in err
+
+
+def test_a_renamed_card_is_reported_as_renamed(repo):
+    page = repo / "week7" / "05-boundaries.md"
+    page.write_text(page.read_text().replace(":name: metaphor-soil", ":name: metaphor-good-soil"))
+    code, out, _ = cards_diff(repo)
+    assert code == 0
+    assert "### Renamed" in out
+    assert "- `metaphor-soil` → `metaphor-good-soil` (metaphor “Soil”, week7/05-boundaries.md)" in out
+    assert "### Added" not in out and "### Removed" not in out
+
+
+def test_backtick_fences_and_rest_pages_are_read_too(repo):
+    (repo / "week7" / "07-fenced.md").write_text(
+        "# Fenced\n\n```{reflection}\n:name: reflect-fenced\n\n- Written with backticks?\n```\n"
+    )
+    (repo / "week7" / "08-rest.rst").write_text(
+        "reST\n====\n\n.. metaphor:: A harbour\n   :name: metaphor-harbour\n\n   Think of a harbour.\n"
+    )
+    out = cards_diff(repo)[1]
+    added = out.split("### Added")[1]
+    assert "`reflect-fenced` (reflection, week7/07-fenced.md)" in added
+    assert "`metaphor-harbour` (metaphor “A harbour”, week7/08-rest.rst)" in added
+    assert "> Think of a harbour." in added
+
+
+def test_an_unclosed_fence_is_a_problem_not_a_removal(repo):
+    page = repo / "week7" / "05-boundaries.md"
+    page.write_text(page.read_text().rstrip().removesuffix(":::").rstrip() + "\n")
+    code, out, _ = cards_diff(repo)
+    assert code == 1
+    assert "week7/05-boundaries.md:16: the {metaphor} fence opened here is never closed" in out
+    assert "### Removed" not in out
+
+
+def test_make_prints_only_the_summary(repo):
+    """What CI appends to the job summary: no make command lines, no pip output."""
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, repo / name)  # keeps the times, so make installs nothing
+    shutil.copytree(REPO / "tools", repo / "tools", ignore=shutil.ignore_patterns("node_modules"))
+    shutil.copytree(REPO / "_ext", repo / "_ext")
+    result = subprocess.run(
+        ["make", "-s", "cards-diff", "BASE=main", f"VENV={REPO / '.venv'}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## Cards changed since main"), result.stdout

@@ -30,17 +30,60 @@ def test_ci_runs_the_whole_suite_and_summarises_changed_cards_on_pull_requests()
     assert {"push", "pull_request"} <= set(ci[True] if True in ci else ci["on"])
     run = commands(ci)
     assert "make test" in run and "make browser-deps" in run
-    assert re.search(r"make cards-diff BASE=.+ >> \"\$GITHUB_STEP_SUMMARY\"", run)
+    assert re.search(r"make -s cards-diff BASE=.+ >> \"\$GITHUB_STEP_SUMMARY\"", run), (
+        "make -s: no command echo"
+    )
     uploads = [
         s for s in ci["jobs"]["test"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")
     ]
     assert uploads and uploads[0]["with"]["path"] == "_build/html"
 
 
-def test_main_deploys_to_github_pages_and_links_are_checked_weekly():
+def test_main_deploys_to_github_pages_only_after_ci_passed_on_that_commit():
     pages = load(".github/workflows/pages.yml")
+    trigger = pages[True] if True in pages else pages["on"]
+    assert set(trigger) == {"workflow_run"}
+    assert trigger["workflow_run"]["workflows"] == ["CI"] and trigger["workflow_run"]["branches"] == ["main"]
+    build = pages["jobs"]["build"]
+    assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}", (
+        "publish the commit CI tested"
+    )
     assert "make html" in commands(pages)
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in pages["jobs"]["deploy"]["steps"])
+    assert pages["jobs"]["deploy"]["needs"] == "build"
+
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
+    for workflow in WORKFLOWS:
+        for line in workflow.read_text().splitlines():
+            if "uses:" in line:
+                assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), (
+                    f"{workflow.name}: {line.strip()}"
+                )
+
+
+def test_every_job_has_the_least_permissions_it_needs():
+    allowed = {"contents": "read", "pages": "write", "id-token": "write"}
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text())
+        assert data.get("permissions") in ({}, {"contents": "read"}), f"{workflow.name}: workflow default"
+        for name, job in data["jobs"].items():
+            permissions = job.get("permissions")
+            assert permissions is not None, f"{workflow.name}: job {name} states its permissions"
+            assert all(allowed.get(scope) == level for scope, level in permissions.items()), (
+                workflow.name,
+                name,
+            )
+            writes = {scope for scope, level in permissions.items() if level == "write"}
+            assert not writes or name == "deploy", f"{workflow.name}: only the deploy job writes"
+
+
+def test_weekly_link_check():
     linkcheck = load(".github/workflows/linkcheck.yml")
     assert "make linkcheck" in commands(linkcheck)
     assert (linkcheck[True] if True in linkcheck else linkcheck["on"])["schedule"]
@@ -57,10 +100,27 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
     assert {"trailing-whitespace", "end-of-file-fixer", "codespell", "ruff-check", "ruff-format"} <= hooks
 
 
-def test_make_test_enforces_spelling_and_lint():
-    assert "lint" in make_target("test") and "spelling" in make_target("test")
+def test_make_check_runs_the_strict_build_and_every_hook_and_make_test_runs_check():
+    assert "html" in make_target("check") and "pre-commit run --all-files" in make_target("check")
+    assert "check" in make_target("test") and "pytest" in make_target("test")
     assert "ruff check" in make_target("lint") and "ruff format --check" in make_target("lint")
     assert "codespell" in make_target("spelling")
+    hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]}
+    assert "ruff check" in hooks["ruff-check"]["entry"] and "--check" in hooks["ruff-format"]["entry"]
+
+
+def test_pre_commit_passes_on_the_repository_as_it_is():
+    """The hooks run from the project's virtualenv, so they need no download."""
+    import subprocess
+
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "pre-commit"), "run", "--all-files"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_contributing_guide_links_the_authoring_page_and_explains_ids():

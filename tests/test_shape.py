@@ -15,10 +15,15 @@ EXPECTED = [
     ("sections/broken.md", 13, "prompts", "2 to 4 prompts as a list; this one has 1"),
     ("sections/broken.md", 19, "reflection", "ends with a reflection card"),
     ("other.md", 3, "unique", "card name 'metaphor-good' is also used in sections/good"),
+    ("sections/untold.md", 1, "placeholder", "the page description is still a placeholder"),
+    ("sections/untold.md", 9, "placeholder", "this text is still a placeholder"),
+    ("sections/untold.md", 14, "think-of", 'opens with the course\'s words "Think of"'),
+    ("week1/index.md", 9, "grid", "this grid card links 'week1/elsewhere', which is not a section"),
+    ("week1/index.md", 14, "grid", "section 'week1/01-first' is in the toctree but not in the landing grid"),
 ]
 
 
-@pytest.mark.sphinx("html", testroot="shape")
+@pytest.mark.sphinx("html", testroot="shape", freshenv=True)
 def test_each_broken_rule_is_reported_at_its_line(app):
     app.build()
     lines = warning_lines(app, "[course_shape.")

@@ -1,0 +1,134 @@
+"""A newcomer's first contribution, scripted: in a copy of the repository, add a section
+and a week with the scaffolds, fill them in, and the strict build and the structure tests
+pass; a typo fails `make html` on the first run and on the second; a renamed card shows as
+renamed in cards-diff. Uses this checkout's virtualenv, so nothing is installed."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+VENV = REPO / ".venv"
+FILLED = "a few kind words"
+
+
+def run(clone: Path, *command: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    return subprocess.run(command, cwd=clone, capture_output=True, text=True, check=False, env=environment)
+
+
+def make(clone: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return run(clone, "make", "--no-print-directory", f"VENV={VENV}", *arguments)
+
+
+def fill_in(clone: Path) -> None:
+    for page in clone.glob("week*/*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"\[WRITE: [^\]]*\]", FILLED, text), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    """The repository as a contributor's fresh clone has it: tracked and new files, committed."""
+    target = tmp_path_factory.mktemp("newcomer") / "course"
+    files = run(REPO, "git", "ls-files", "-co", "--exclude-standard").stdout.splitlines()
+    for name in files:
+        source = REPO / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(source.read_bytes())
+            os.utime(target / name, (source.stat().st_atime, source.stat().st_mtime))
+    for command in (
+        ("git", "init", "-q", "-b", "main"),
+        ("git", "-c", "user.name=Newcomer", "-c", "user.email=newcomer@example.invalid", "add", "-A"),
+        (
+            "git",
+            "-c",
+            "user.name=Newcomer",
+            "-c",
+            "user.email=newcomer@example.invalid",
+            "commit",
+            "-qm",
+            "Clone",
+        ),
+    ):
+        assert run(target, *command).returncode == 0
+    return target
+
+
+def test_a_new_section_and_a_new_week_build_strictly_once_filled_in(clone):
+    added = make(clone, "new-section", "WEEK=7", "TITLE=Resting Together")
+    assert added.returncode == 0, added.stderr
+    assert "created week7/09-resting-together.md" in added.stdout
+    week = make(clone, "new-week", "WEEK=8", "TITLE=Staying Close")
+    assert week.returncode == 0, week.stderr
+
+    unfilled = make(clone, "html")
+    assert unfilled.returncode != 0, "the strict build refuses placeholders"
+    assert (
+        "week8/01-introduction.md:1: WARNING: the page description is still a placeholder" in unfilled.stderr
+    )
+    assert "[course_shape.placeholder]" in unfilled.stderr
+
+    fill_in(clone)
+    built = make(clone, "html")
+    assert built.returncode == 0, built.stderr
+    assert (clone / "_build" / "html" / "week8" / "01-introduction.html").is_file()
+
+    structure = run(
+        clone,
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_structure.py",
+        "tests/test_shape.py",
+    )
+    assert structure.returncode == 0, structure.stdout[-3000:]
+    assert (
+        "week8"
+        in run(
+            clone, sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_structure.py"
+        ).stdout
+    )
+
+
+def test_a_typo_fails_the_build_on_every_run_until_fixed(clone):
+    page = clone / "week7" / "05-boundaries-in-connection.md"
+    original = page.read_text(encoding="utf-8")
+    assert make(clone, "html").returncode == 0
+    page.write_text(
+        original.replace(":name: reflect-boundaries", ":nmae: reflect-boundaries"), encoding="utf-8"
+    )
+    try:
+        for attempt in ("first", "second"):
+            result = make(clone, "html")
+            assert result.returncode != 0, f"the {attempt} run must fail too"
+            assert "unknown option :nmae:" in result.stderr, attempt
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert make(clone, "html").returncode == 0, "fixed, it is green again"
+
+
+def test_a_renamed_card_shows_as_renamed(clone):
+    page = clone / "week7" / "05-boundaries-in-connection.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(
+        original.replace(":name: metaphor-dance-floor", ":name: metaphor-a-dance-floor"), encoding="utf-8"
+    )
+    try:
+        result = make(clone, "-s", "cards-diff", "BASE=HEAD")
+        assert result.returncode == 0, result.stderr
+        assert "### Renamed" in result.stdout
+        assert "`metaphor-dance-floor` → `metaphor-a-dance-floor`" in result.stdout
+    finally:
+        page.write_text(original, encoding="utf-8")

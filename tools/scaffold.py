@@ -1,0 +1,211 @@
+"""`make new-section WEEK=7 TITLE="…"` and `make new-week WEEK=8 TITLE="…"`: the pages of a
+new section or week, wired into the toctrees and the week's landing grid.
+
+Everything the author still has to write is marked ``[WRITE: …]``; the strict build refuses
+a page that still holds one (``course_shape.placeholder``), so a scaffold cannot be
+published half-written, and is green once every marker is replaced."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+SECTION = """\
+---
+myst:
+  html_meta:
+    description: "[WRITE: one sentence on what this section is about, for link previews and search engines]"
+---
+
+# {title}
+
+[WRITE: the section's text, in the course's voice: second person, warm, invitational]
+
+:::{{metaphor}} [WRITE: the image's title]
+:name: metaphor-week{week}-{slug}
+
+Think of [WRITE: the image, in a sentence or two]
+:::
+
+:::{{reflection}}
+:name: reflect-week{week}-{slug}
+
+- [WRITE: a first prompt, an invitation rather than a task]
+- [WRITE: a second prompt]
+:::
+"""
+
+GRID_CARD = """\
+:::{{grid-item-card}} {number}. {title}
+:link: {name}
+:link-type: doc
+
+[WRITE: one sentence on what the reader finds in this section]
+:::
+
+"""
+
+WEEK = """\
+---
+myst:
+  html_meta:
+    description: "[WRITE: one sentence on what Week {week} is about, for link previews and search engines]"
+---
+
+# Week {week} – {title}
+
+[WRITE: a few sentences that welcome the reader to this week and say what it is about]
+
+You can move through the sections in order, one sitting or several. Take your time; there is
+no pace to keep. When you are ready to gather your thoughts, the [workbook](workbook.md)
+brings every reflection of the week together on one page, and
+[Metaphors at a glance](metaphors.md) shows the week's images together.
+
+::::{{grid}} 1 1 2 2
+:gutter: 3
+
+::::
+
+```{{toctree}}
+:hidden:
+:caption: Week {week}
+
+workbook
+metaphors
+```
+"""
+
+WORKBOOK = """\
+---
+myst:
+  html_meta:
+    description: "Every reflection prompt of Week {week} in one place, to work through at your own pace, print, and come back to."
+---
+
+# Your Week {week} workbook
+
+Here are all of this week's reflection prompts, gathered section by section. You might work
+through them in one sitting or come back to them over several days. There are no right
+answers; a few honest sentences are plenty. If you print this page, each prompt has space to
+write.
+
+:::{{cardlist}}
+:kind: reflection
+:from: week{week}/
+:::
+"""
+
+METAPHORS = """\
+---
+myst:
+  html_meta:
+    description: "The images of Week {week} together, each linking back to the section it comes from."
+---
+
+# Metaphors at a glance
+
+Each section of this week offers one image to hold on to. Here they are together, as a small
+reminder you can return to whenever you need one.
+
+:::{{cardlist}}
+:kind: metaphor
+:from: week{week}/
+:::
+"""
+
+
+class ScaffoldError(Exception):
+    """Something the contributor has to fix first; the message says what."""
+
+
+def slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    if not words:
+        raise ScaffoldError(f"the title {title!r} gives no file name; use a title with letters or digits")
+    return "-".join(words[:6])
+
+
+def insert_toctree_entry(index: Path, entry: str, before: tuple[str, ...], which: int = -1) -> None:
+    """Adds ``entry`` to one toctree of ``index`` (the last, unless ``which`` says): before
+    the first of ``before`` it holds, else at its end."""
+    text = index.read_text(encoding="utf-8")
+    blocks = list(re.finditer(r"^```\{toctree\}[^\n]*\n(.*?)^```", text, re.M | re.S))
+    if not blocks:
+        raise ScaffoldError(f"{index.name} has no toctree to add {entry!r} to")
+    block = blocks[which]
+    lines = block.group(1).splitlines(keepends=True)
+    position = next((i for i, line in enumerate(lines) if line.strip() in before), len(lines))
+    lines.insert(position, entry + "\n")
+    index.write_text(text[: block.start(1)] + "".join(lines) + text[block.end(1) :], encoding="utf-8")
+
+
+def insert_grid_card(index: Path, card: str) -> None:
+    text = index.read_text(encoding="utf-8")
+    grid = re.search(r"^::::\{grid\}.*?\n(?=^::::[ \t]*$)", text, re.M | re.S)
+    if not grid:
+        raise ScaffoldError(f"{index.parent.name}/{index.name} has no ::::{{grid}} of section cards")
+    body = grid.group(0).rstrip("\n") + "\n\n" + card
+    index.write_text(text[: grid.start()] + body + text[grid.end() :], encoding="utf-8")
+
+
+def new_section(repo: Path, week: int, title: str) -> Path:
+    folder = repo / f"week{week}"
+    if not (folder / "index.md").is_file():
+        raise ScaffoldError(f"week{week}/ does not exist yet; run `make new-week WEEK={week} TITLE=…` first")
+    numbers = [int(p.name[:2]) for p in folder.glob("[0-9][0-9]-*.md")]
+    number = max(numbers, default=0) + 1
+    name = f"{number:02d}-{slug(title)}"
+    page = folder / f"{name}.md"
+    page.write_text(SECTION.format(title=title, week=week, slug=slug(title)), encoding="utf-8")
+    insert_toctree_entry(folder / "index.md", name, before=("workbook", "metaphors"))
+    insert_grid_card(folder / "index.md", GRID_CARD.format(number=number, title=title, name=name))
+    return page
+
+
+def new_week(repo: Path, week: int, title: str, first_section: str) -> list[Path]:
+    folder = repo / f"week{week}"
+    if folder.exists():
+        raise ScaffoldError(
+            f"week{week}/ already exists; add sections with `make new-section WEEK={week} TITLE=…`"
+        )
+    folder.mkdir()
+    pages = {"index.md": WEEK, "workbook.md": WORKBOOK, "metaphors.md": METAPHORS}
+    for filename, template in pages.items():
+        (folder / filename).write_text(template.format(week=week, title=title), encoding="utf-8")
+    weeks = sorted(int(p.name[4:]) for p in repo.glob("week*") if re.fullmatch(r"week\d+", p.name))
+    later = tuple(f"week{n}/index" for n in weeks if n > week)
+    # The home page's first toctree is the course; weeks stay in number order.
+    insert_toctree_entry(repo / "index.md", f"week{week}/index", later, which=0)
+    return [folder / name for name in pages] + [new_section(repo, week, first_section)]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["section", "week"])
+    parser.add_argument("--week", type=int, required=True)
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--first-section", default="Introduction")
+    parser.add_argument("--repo", type=Path, default=REPO)
+    options = parser.parse_args(argv)
+    try:
+        if options.what == "section":
+            made = [new_section(options.repo, options.week, options.title)]
+        else:
+            made = new_week(options.repo, options.week, options.title, options.first_section)
+    except ScaffoldError as error:
+        print(f"scaffold: {error}", file=sys.stderr)
+        return 2
+    for path in made:
+        print(f"created {path.relative_to(options.repo)}")
+    print("Replace every [WRITE: …] with your own words; `make check` shows where any are left.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
