@@ -14,21 +14,34 @@ from conftest import REPO, soup, sphinx_build
 ROOT = REPO / "tests" / "roots" / "test-notes"
 
 
-@pytest.fixture
-def project(tmp_path):
+def built_copy(folder):
     """A copy of the notes test project, built strictly and served on 127.0.0.1."""
-    source = tmp_path / "source"
+    source = folder / "source"
     source.mkdir()
     for path in ROOT.iterdir():
         (source / path.name).write_text(path.read_text())
-    out = tmp_path / "html"
+    out = folder / "html"
 
     def build():
         result = sphinx_build(source, out, "html")
         assert result.returncode == 0 and not result.stderr, result.stderr
 
     build()
-    server = LocalServer(out)
+    return source, build, LocalServer(out)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """Built once for the module: each test's browser context has its own storage."""
+    source, build, server = built_copy(tmp_path_factory.mktemp("notes"))
+    yield source, build, server
+    server.close()
+
+
+@pytest.fixture
+def editable_project(tmp_path):
+    """A copy of its own, for a test that edits the pages and builds again."""
+    source, build, server = built_copy(tmp_path)
     yield source, build, server
     server.close()
 
@@ -84,8 +97,8 @@ def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
         assert page.evaluate("window.cspViolations") == []
 
 
-def test_notes_follow_their_cards_when_cards_move(browser, project):
-    source, build, server = project
+def test_notes_follow_their_cards_when_cards_move(browser, editable_project):
+    source, build, server = editable_project
     with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-first", "Note for the first card.")
         type_note(page, "reflect-second", "Note for the second card.")
@@ -155,8 +168,8 @@ def test_delete_all_clears_every_note_after_confirmation(browser, project):
         assert page.locator("[data-notes$='#reflect-first'] textarea").input_value() == ""
 
 
-def test_notes_of_vanished_cards_are_kept_and_listed(browser, project):
-    source, build, server = project
+def test_notes_of_vanished_cards_are_kept_and_listed(browser, editable_project):
+    source, build, server = editable_project
     with visit(browser, server, "section.html") as (page, _):
         type_note(page, "reflect-second", "Still mine.")
         text = (source / "section.md").read_text()
