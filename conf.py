@@ -22,6 +22,7 @@ extensions = [
     "content_security",
     "site_html",
     "stable_config",
+    "week_ebooks",
 ]
 
 myst_enable_extensions = ["colon_fence"]
@@ -29,6 +30,8 @@ myst_enable_extensions = ["colon_fence"]
 # Readers may keep private notes under reflection cards, in their own browser only.
 course_cards_notes = True
 course_cards_privacy_page = "privacy"
+# Each week also as an e-book, linked from its landing page.
+week_ebooks = True
 myst_heading_anchors = 3
 
 root_doc = "index"

@@ -1,11 +1,15 @@
 """site_html: this site's corrections to the HTML Sphinx writes for Furo's chrome.
 
-Sphinx writes a toctree caption as ``role="heading"`` without the ``aria-level`` that
-role requires (axe: aria-required-attr); Furo repeats those captions in its sidebar. The
-site's translator gives them level 2, under the page's ``<h1>``."""
+- Sphinx writes a toctree caption as ``role="heading"`` without the ``aria-level`` that
+  role requires (axe: aria-required-attr); Furo repeats those captions in its sidebar. The
+  site's translator gives them level 2, under the page's ``<h1>``.
+- The Previous/Next links follow the toctrees, which would lead a reader from the last
+  course page into the contributors' pages. They stay within one part of the site: the
+  course (the home page and the weeks), or everything else."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -39,6 +43,23 @@ def use_site_translator(app: Sphinx) -> None:
         app.set_translator(app.builder.name, type("SiteTranslator", (CaptionLevel, base), {}), override=True)
 
 
+def in_the_course(app: Sphinx, docname: str) -> bool:
+    return docname == app.config.root_doc or bool(re.match(r"week\d+/", docname))
+
+
+def keep_reading_order_in_one_part(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    relations = getattr(app.builder, "relations", {}).get(pagename)
+    if not relations:
+        return
+    _, previous, following = relations
+    for key, neighbour in (("prev", previous), ("next", following)):
+        if neighbour and in_the_course(app, neighbour) != in_the_course(app, pagename):
+            context[key] = None
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", use_site_translator)
+    app.connect("html-page-context", keep_reading_order_in_one_part)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -46,6 +46,10 @@ GRID_CARD = """\
 :link-type: doc
 
 [WRITE: one sentence on what the reader finds in this section]
+
+```{{card-footer}}
+Read the section →
+```
 :::
 
 """

@@ -1,6 +1,7 @@
 """`make screenshots`: PNGs for reviewers of a pull request, under _build/screenshots/.
 
-- site/: every page of the built site as desktop light, desktop dark and phone light;
+- site/: every page of the built site as desktop light, desktop dark and phone light, and
+  the pages a reader prints (home, a section, the workbook, the metaphors) as printed;
 - themes/: the card extension's example page in every theme the tests measure, in each
   mode the theme offers, so a reviewer sees the cards outside Furo too.
 
@@ -22,10 +23,20 @@ from test_themes import ROOT as THEMES_ROOT  # noqa: E402
 from test_themes import THEMES  # noqa: E402
 
 VIEWS = {"desktop-light": ("light", 1280), "desktop-dark": ("dark", 1280), "phone-light": ("light", 375)}
+PRINTED = [
+    "index.html",
+    "week7/05-boundaries-in-connection.html",
+    "week7/workbook.html",
+    "week7/metaphors.html",
+]
+A4_WIDTH = 794  # CSS pixels
 
 
-def shoot(browser, server: LocalServer, path: str, mode: str, width: int, target: Path) -> None:
+def shoot(
+    browser, server: LocalServer, path: str, mode: str, width: int, target: Path, media: str = "screen"
+) -> None:
     with visit(browser, server, path, mode=mode, width=width) as (page, _):
+        page.emulate_media(media=media)
         page.screenshot(path=str(target), full_page=True)
 
 
@@ -61,6 +72,11 @@ def main(site: Path, output: Path) -> None:
             name = path.replace("/", "--").removesuffix(".html")
             for view, (mode, width) in VIEWS.items():
                 shoot(browser, server, path, mode, width, output / "site" / f"{name}--{view}.png")
+                count += 1
+            if path in PRINTED:
+                shoot(
+                    browser, server, path, "light", A4_WIDTH, output / "site" / f"{name}--print.png", "print"
+                )
                 count += 1
         server.close()
         for theme, modes in THEMES.items():

@@ -251,7 +251,21 @@ class CardListBuilder:
             return [nodes.container("", note, classes=["course-card-list", kind, "empty"])]
         sections = [self.group(docname, cards) for docname, cards in groups]
         self.resolve_references(sections)
-        return self.notes_tools(kind) + sections
+        contents = self.contents(sections)
+        listing = nodes.container("", *sections, classes=["course-card-list", kind])
+        return self.notes_tools(kind) + contents + [listing]
+
+    def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
+        """An "On this page" list of the groups: the theme's own contents are made while
+        pages are read, before the groups exist."""
+        if len(sections) < 2:
+            return []
+        items = nodes.bullet_list()
+        for section in sections:
+            link = nodes.reference("", section[0].astext(), internal=True, refid=section["ids"][0])
+            items += nodes.list_item("", nodes.paragraph("", "", link))
+        heading = nodes.rubric(text=str(_("On this page")))
+        return [nodes.container("", heading, items, classes=["course-card-contents"])]
 
     def notes_tools(self, kind: str) -> list[nodes.Element]:
         """A list of reflections gets the notes tools; they know every card with notes, so
@@ -267,7 +281,10 @@ class CardListBuilder:
             ids=[nodes.make_id(f"{self.list_id}-{docname}")],
             classes=["course-card-group", self.placeholder["kind"], "no-search"],
         )
-        section += nodes.title("", "", self.link(docname, "", nodes.Text(page_title)))
+        # The heading names the section; one quiet link under it leads back there.
+        section += nodes.title(page_title, page_title)
+        back = nodes.Text(str(_("Read the whole section")))
+        section += nodes.paragraph("", "", self.link(docname, "", back), classes=["course-card-back"])
         if self.placeholder["titles_only"]:
             items = nodes.bullet_list()
             for card in cards:
@@ -275,10 +292,10 @@ class CardListBuilder:
                 items += nodes.list_item("", nodes.paragraph("", "", link))
             section += items
         else:
-            section += [self.copy_card(docname, card, page_title) for card in cards]
+            section += [self.copy_card(docname, card) for card in cards]
         return section
 
-    def copy_card(self, docname: str, card: CardRecord, page_title: str) -> course_card:
+    def copy_card(self, docname: str, card: CardRecord) -> course_card:
         original = self.source_cards(docname)[card["id"]]
         copy = original.deepcopy()
         for element in copy.findall(nodes.Element):
@@ -289,10 +306,6 @@ class CardListBuilder:
         copy["card_id"] = card["id"]
         if self.app.config.course_cards_numbered and self.app.config.numfig:
             label_with_number(self.app, copy, docname, card["id"])
-        back = str(_("Open this card in “%s”")) % page_title
-        copy += nodes.paragraph(
-            "", "", self.link(docname, card["id"], nodes.Text(back)), classes=["course-card-source"]
-        )
         return copy
 
     def source_cards(self, docname: str) -> dict[str, course_card]:
