@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 BUILDDIR := _build
-SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees
+SPHINXOPTS ?=
+SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 # Warnings of the last strict build: while it holds any, the next build reads every page
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt

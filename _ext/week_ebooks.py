@@ -28,7 +28,7 @@ WEEK_INDEX = re.compile(r"(week\d+)/index")
 
 
 def builds_ebooks(app: Sphinx) -> bool:
-    return app.config.week_ebooks and app.builder.name in ("html", "dirhtml")
+    return app.config.week_ebooks and app.builder.name == "html"
 
 
 def book_name(app: Sphinx, week: str) -> str:

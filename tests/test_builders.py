@@ -9,6 +9,13 @@ import pytest
 
 from conftest import BUILDERS, PEER_EXTENSIONS, soup
 
+PEERS = ("-D", f"extensions={PEER_EXTENSIONS}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_build(site):
+    site.prebuild([(b,) for b in BUILDERS] + [(b, *PEERS) for b in BUILDERS] + [("html", "-j", "2")])
+
 
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_the_real_site_builds_strictly(site, builder):
@@ -17,11 +24,11 @@ def test_the_real_site_builds_strictly(site, builder):
 
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_the_real_site_builds_strictly_beside_sphinx_exercise_and_sphinx_design(site, builder):
-    assert any(site(builder, "-D", f"extensions={PEER_EXTENSIONS}").iterdir())
+    assert any(site(builder, *PEERS).iterdir())
 
 
 def test_singlehtml_keeps_sphinx_design_cards_beside_ours(site):
-    page = soup(site("singlehtml", "-D", f"extensions={PEER_EXTENSIONS}") / "index.html")
+    page = soup(site("singlehtml", *PEERS) / "index.html")
     assert len(page.select(".sd-card")) == 8
     assert len(page.select("div.course-card.metaphor")) >= 16
 

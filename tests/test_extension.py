@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, soup, sphinx_build
+from conftest import REPO, soup, sphinx_build, two_at_a_time
 
 GOLDEN = REPO / "tests" / "golden"
 WRITERS_ROOT = REPO / "tests" / "roots" / "test-writers"
@@ -43,9 +43,10 @@ def card_output(builder: str, outdir: Path) -> str:
 @pytest.fixture(scope="module")
 def writer_outputs(tmp_path_factory):
     base = tmp_path_factory.mktemp("writers")
+    builders = ["html", "latex", "text", "man", "texinfo"]
+    results = two_at_a_time(lambda builder: sphinx_build(WRITERS_ROOT, base / builder, builder), builders)
     outputs = {}
-    for builder in ("html", "latex", "text", "man", "texinfo"):
-        result = sphinx_build(WRITERS_ROOT, base / builder, builder)
+    for builder, result in zip(builders, results, strict=True):
         assert result.returncode == 0 and not result.stderr, f"{builder}: {result.stderr}"
         outputs[builder] = card_output(builder, base / builder)
     return outputs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from browser import LocalServer, card_contrasts, visit
-from conftest import REPO, sphinx_build
+from conftest import REPO, sphinx_build, two_at_a_time
 
 ROOT = REPO / "tests" / "roots" / "test-themes"
 
@@ -49,12 +49,13 @@ STYLE_FACTS = """() => {
 @pytest.fixture(scope="module")
 def theme_sites(tmp_path_factory):
     base = tmp_path_factory.mktemp("themes")
+    results = two_at_a_time(
+        lambda theme: sphinx_build(ROOT, base / theme, "html", "-D", f"html_theme={theme}"), list(THEMES)
+    )
     servers = {}
-    for theme in THEMES:
-        out = base / theme
-        result = sphinx_build(ROOT, out, "html", "-D", f"html_theme={theme}")
+    for theme, result in zip(THEMES, results, strict=True):
         assert result.returncode == 0 and not result.stderr, f"{theme}: {result.stderr}"
-        servers[theme] = LocalServer(out)
+        servers[theme] = LocalServer(base / theme)
     yield servers
     for server in servers.values():
         server.close()
