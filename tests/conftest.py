@@ -118,10 +118,7 @@ class SiteBuilds:
         key = (builder, *options)
         if key not in self.results:
             outdir = self.base / "-".join(part.strip("-").replace("=", "_").replace(",", "_") for part in key)
-            # The week e-books are built and checked with the plain html build only.
-            peers = any(option.startswith("extensions=") for option in options)
-            extra = ("-D", "week_ebooks=0") if builder == "html" and options and not peers else ()
-            self.results[key] = (outdir, sphinx_build(REPO, outdir, builder, *options, *extra))
+            self.results[key] = (outdir, sphinx_build(REPO, outdir, builder, *options))
 
 
 @pytest.fixture(scope="session")
