@@ -99,13 +99,10 @@ def test_page_is_accessible_and_private(browser, server, axe, path, mode, width)
         assert traffic.console_errors == []
         assert page.evaluate("window.cspViolations") == []
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_no_horizontal_scrolling_at_320_px(browser, server, path):
-    with visit(browser, server, path, width=320) as (page, _):
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0
+        if width == "phone" and mode == "light":
+            # The narrowest phones: nothing may make the reader scroll sideways.
+            page.set_viewport_size({"width": 320, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, "320 px"
 
 
 @pytest.mark.parametrize("mode", MODES)
