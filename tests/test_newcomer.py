@@ -120,6 +120,25 @@ def test_a_typo_fails_the_build_on_every_run_until_fixed(clone):
     finally:
         page.write_text(original, encoding="utf-8")
     assert make(clone, "html").returncode == 0, "fixed, it is green again"
+    unchanged = make(clone, "html")
+    assert unchanged.returncode == 0
+    assert "configuration has changed" not in unchanged.stdout + unchanged.stderr
+    assert "0 added, 0 changed, 0 removed" in unchanged.stdout, "an unchanged rerun reads nothing again"
+
+
+def test_an_old_python_is_told_early_and_distclean_removes_a_broken_virtualenv(tmp_path):
+    old = tmp_path / "python3.10"
+    old.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.12"\nexit 1\n')
+    old.chmod(0o755)
+    for name in ("Makefile", "pyproject.toml"):
+        (tmp_path / name).write_bytes((REPO / name).read_bytes())
+    result = run(tmp_path, "make", "--no-print-directory", f"PYTHON={old}", "html")
+    assert result.returncode != 0
+    assert "needs Python 3.11 or newer" in result.stdout and "Python 3.10.12" in result.stdout
+    assert not (tmp_path / ".venv").exists(), "no half-made virtualenv is left"
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)  # as a failed install leaves it
+    assert run(tmp_path, "make", "--no-print-directory", "distclean").returncode == 0
+    assert not (tmp_path / ".venv").exists()
 
 
 def test_a_renamed_card_shows_as_renamed(clone):

@@ -528,5 +528,8 @@ def test_collected_pages_hold_only_cards_on_their_pages_in_this_build(project):
     source, _, server = project
     workbook = soup(server.root / "workbook.html")
     titles = [title.get_text() for title in workbook.select(".course-card-title")]
-    assert "Everywhere" in titles and "Only on paper" not in titles
-    assert workbook.select("a[href*='#reflect-paper']") == []
+    assert "Everywhere" in titles and "Only on paper" not in titles and "Only in another course" not in titles
+    assert (
+        workbook.select("a[href*='#reflect-paper']") == []
+        and workbook.select("a[href*='#reflect-elsewhere']") == []
+    )
