@@ -533,3 +533,18 @@ def test_collected_pages_hold_only_cards_on_their_pages_in_this_build(project):
         workbook.select("a[href*='#reflect-paper']") == []
         and workbook.select("a[href*='#reflect-elsewhere']") == []
     )
+
+
+def test_a_file_downloaded_before_version_2_still_imports(browser, project, tmp_path):
+    old = (
+        "# Workbook\n\nDownloaded 2026-01-01.\n\n## A section\n\n"
+        "<!-- card: reflect-first updated: 2026-01-01T00:00:00.000Z -->\n\n"
+        "- A first prompt?\n\nAn older download.\nTwo lines.\n\n<!-- end -->\n"
+    )
+    (tmp_path / "old.md").write_text(old.replace("\n", "\r\n"))
+    with visit(browser, project[2], "workbook.html") as (page, _):
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        assert stored_notes(page) == {"reflect-first": "An older download.\nTwo lines."}
+        keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('course-notes:'))")
+        assert keys == ["course-notes:/:section#reflect-first"], "under the card's key of today"

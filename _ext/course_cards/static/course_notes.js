@@ -196,13 +196,42 @@
     URL.revokeObjectURL(link.href);
   };
 
+  // Files downloaded before version 2 marked each note with its card's old id and an end
+  // line; they came from this course only.
+  const byLegacy = new Map(known.map(([key, legacy]) => [legacy, key]));
+  const OLD_MARKER = /^<!-- card: (\S+) updated: (\S+) -->$/;
+  const oldNote = ({ key, updated, section, lines }) => {
+    let start = 0;
+    while (start < lines.length && !lines[start].trim()) start += 1;
+    const prompts = [];
+    while (start < lines.length && lines[start].startsWith("- ")) prompts.push(lines[start++].slice(2).trim());
+    let end = lines.length;
+    while (end > start && !lines[end - 1].trim()) end -= 1;
+    while (start < end && !lines[start].trim()) start += 1;
+    return { key, updated, section, prompts, body: lines.slice(start, end) };
+  };
+
   // One pass over the lines, whatever their endings: linear in the file's size.
   const parseFile = (text) => {
     let header = null;
     let section = "";
     let note = null;
+    let old = null;
     const notes = [];
     for (const line of text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/)) {
+      if (old) {
+        if (line === "<!-- end -->") {
+          notes.push(oldNote(old));
+          old = null;
+        } else old.lines.push(line);
+        continue;
+      }
+      const legacy = OLD_MARKER.exec(line);
+      if (legacy && !header) header = { version: 1, course };
+      if (legacy && header.version === 1) {
+        old = { key: byLegacy.get(legacy[1]) || legacy[1], updated: legacy[2], section, lines: [] };
+        continue;
+      }
       if (note && line.startsWith(">")) {
         note.body.push(line.slice(line.startsWith("> ") ? 2 : 1));
         continue;
@@ -224,7 +253,7 @@
   };
 
   const merge = ({ header, notes }) => {
-    if (!header || header.version !== 2) return t.notANotesFile;
+    if (!header || ![1, 2].includes(header.version)) return t.notANotesFile;
     if (header.course !== course && !window.confirm(fill(t.otherCourse, String(header.course)))) return t.importCancelled;
     let count = 0;
     for (const note of notes) {
