@@ -69,13 +69,21 @@ def markdown_cards(page: str, text: str, problems: list[str]) -> dict[str, dict]
     return found
 
 
+class AnyOption(dict):
+    """Every option a card may carry is read as plain text."""
+
+    def __missing__(self, name: str):
+        return directives.unchanged
+
+
 class CardCollector(Directive):
     """Stands in for the extension's directives when docutils reads a reST page."""
 
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"name": directives.unchanged, "label": directives.unchanged, "class": directives.unchanged}
+    # Non-empty, or docutils would read the options as part of the title.
+    option_spec = AnyOption(name=directives.unchanged, label=directives.unchanged)
     found: list[tuple[str, str, dict, str]] = []
 
     def run(self):
@@ -85,12 +93,6 @@ class CardCollector(Directive):
         return []
 
 
-class LenientOptions(dict):
-    def __missing__(self, name: str):
-        return directives.unchanged
-
-
-CardCollector.option_spec = LenientOptions(CardCollector.option_spec)
 for kind in KINDS:
     directives.register_directive(kind, CardCollector)
 
