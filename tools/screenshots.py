@@ -9,8 +9,6 @@ Nothing is compared here: the browser tests do the measuring."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "_ext")]
 from browser import CHROMIUM, CHROMIUM_ARGS, PAGES, LocalServer, visit  # noqa: E402
+from conftest import sphinx_build  # noqa: E402
 from test_themes import ROOT as THEMES_ROOT  # noqa: E402
 from test_themes import THEMES  # noqa: E402
 
@@ -42,22 +41,9 @@ def shoot(
 
 def build_theme(theme: str, output: Path) -> Path:
     out = output / "builds" / theme
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-q",
-            "-b",
-            "html",
-            "-D",
-            f"html_theme={theme}",
-            str(THEMES_ROOT),
-            str(out),
-        ],
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
-    )
+    result = sphinx_build(THEMES_ROOT, out, "html", "-D", f"html_theme={theme}")
+    if result.returncode:
+        sys.exit(f"the {theme} example did not build:\n{result.stderr}")
     return out
 
 
