@@ -23,6 +23,7 @@ extensions = [
     "site_html",
     "stable_config",
     "week_ebooks",
+    "fast_navigation",
 ]
 
 myst_enable_extensions = ["colon_fence"]

@@ -60,8 +60,11 @@ def rootdir() -> Path:
     return REPO / "tests" / "roots"
 
 
-def sphinx_build(srcdir: Path, outdir: Path, builder: str, *options: str) -> subprocess.CompletedProcess:
-    """Run sphinx-build exactly as `make html` does: strict and nitpicky."""
+def sphinx_build(
+    srcdir: Path, outdir: Path, builder: str, *options: str, quiet: bool = True
+) -> subprocess.CompletedProcess:
+    """Run sphinx-build exactly as `make html` does: strict and nitpicky (and with its
+    messages on stdout unless ``quiet``)."""
     return subprocess.run(
         [
             sys.executable,
@@ -70,7 +73,7 @@ def sphinx_build(srcdir: Path, outdir: Path, builder: str, *options: str) -> sub
             "-W",
             "-n",
             "--keep-going",
-            "-q",
+            *(["-q"] if quiet else []),
             "-b",
             builder,
             "-d",

@@ -1,0 +1,4 @@
+# Every kind of toctree Furo's navigation has to show, for tests/test_fast_navigation.py.
+project = "Navigation & <edges>"
+extensions = ["fast_navigation"]
+html_theme = "furo"
