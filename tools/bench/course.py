@@ -1,6 +1,7 @@
 """Synthetic courses for the benchmark, made from the real Week 7 pages.
 
-Variant "cards" is the project as it is; "admonitions" writes every card as a plain
+Variant "cards" is the project as it is (built with ``fast_navigation = False`` too, for
+plain Furo); "admonitions" writes every card as a plain
 ``admonition`` with a class and unloads the extension (collected lists dropped);
 "exercises" writes reflection cards as sphinx-exercise ``exercise`` directives."""
 
@@ -45,10 +46,11 @@ def to_exercises(text: str) -> str:
 
 
 CONVERT = {"cards": lambda text: text, "admonitions": to_admonitions, "exercises": to_exercises}
+# Every variant is built as the site is, with its navigation rendered once per build.
 EXTENSIONS = {
-    "cards": ["myst_parser", "sphinx_design", "course_cards"],
-    "admonitions": ["myst_parser", "sphinx_design"],
-    "exercises": ["myst_parser", "sphinx_design", "course_cards", "sphinx_exercise"],
+    "cards": ["myst_parser", "sphinx_design", "course_cards", "fast_navigation"],
+    "admonitions": ["myst_parser", "sphinx_design", "fast_navigation"],
+    "exercises": ["myst_parser", "sphinx_design", "course_cards", "sphinx_exercise", "fast_navigation"],
 }
 
 
