@@ -116,9 +116,8 @@ class Element:
     def open_tag(self, soup: BeautifulSoup, current: bool, last: bool, href: str) -> str:
         """The start tag, on the page's branch or not (and its last ``<li>`` or not)."""
         if (current, last) not in self.tags:
-            classes = (
-                self.classes_before + ["current"] * current + self.classes_after
-            )  # the writer writes a class once
+            # Sphinx may add "current" twice; the writer writes a class once.
+            classes = self.classes_before + ["current"] * current + self.classes_after
             attrs = {**self.attrs, "class": classes + ["current-page"] * last}
             if not attrs["class"]:
                 del attrs["class"]
@@ -130,7 +129,7 @@ class Element:
         before, after = self.tags[current, last]
         if self.target is None:
             return before
-        if '"' in href:
+        if '"' in href:  # BeautifulSoup would switch to single quotes
             raise Unsupported(f"a link holds a quotation mark: {href}")
         return before + EntitySubstitution.substitute_xml(href) + after
 

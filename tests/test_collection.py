@@ -167,3 +167,28 @@ def test_a_scoped_list_knows_cards_added_outside_its_scope(app):
     assert known_note_cards(app, "scoped") == known_note_cards(app, "workbook")
     assert "reflect-zebra-new" in known_note_cards(app, "scoped")
     assert app.warning.getvalue() == ""
+
+
+def test_a_card_collected_on_two_pages_is_whole_on_both(make_app, rootdir, tmp_path):
+    """Each collected card is taken from a doctree loaded for the lists alone; the second
+    list that shows it gets a copy, not a card already given away."""
+    import shutil
+
+    source = tmp_path / "src"
+    shutil.copytree(rootdir / "test-collect", source)
+    for name in ("first", "second"):
+        (source / f"{name}.md").write_text(f"# Metaphors, {name}\n\n:::{{cardlist}}\n:kind: metaphor\n:::\n")
+    index = source / "index.md"
+    index.write_text(index.read_text().replace("empty\n", "empty\nfirst\nsecond\n"))
+    app = make_app("html", srcdir=source, freshenv=True)
+    app.build()
+    assert app.warning.getvalue() == ""
+    cards = {
+        name: soup(app.outdir / f"{name}.html").select("div.course-card-list div.course-card")
+        for name in ("first", "second")
+    }
+    assert len(cards["first"]) == len(cards["second"]) == 2
+    assert [c.get_text() for c in cards["first"]] == [c.get_text() for c in cards["second"]]
+    assert all(c.get_text().strip() for c in cards["first"])
+    originals = soup(app.outdir / "zebra.html").select("div.course-card")
+    assert originals and all(card.get("id") for card in originals)

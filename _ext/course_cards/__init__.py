@@ -92,7 +92,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)
     app.connect("doctree-resolved", collection.number_cards)
-    app.connect("env-updated", collection.forget_source_cards)
+    app.connect("env-updated", collection.forget_write_cache)
     app.connect("doctree-resolved", collection.fill_card_lists)
     return {
         "version": __version__,

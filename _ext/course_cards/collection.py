@@ -7,6 +7,8 @@ never stale after an incremental build.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -200,14 +202,37 @@ def label_with_number(app: Sphinx, card: course_card, docname: str, card_id: str
         card["numbered_label"] = app.config.numfig_format[card.kind] % ".".join(map(str, number))
 
 
-# Cards as read from their pages' doctrees, kept while one build writes its pages (a week's
-# workbook and metaphors page read the same pages) and forgotten when the next build's
-# reading is done.
-SOURCE_CARDS: WeakKeyDictionary[Builder, dict[str, dict[str, course_card]]] = WeakKeyDictionary()
+# A week's workbook and metaphors page read the same pages, one after the other; each
+# cached card holds its page's doctree, so only the latest pages are kept.
+SOURCE_PAGES_KEPT = 16
 
 
-def forget_source_cards(app: Sphinx, env: BuildEnvironment) -> None:
-    SOURCE_CARDS.pop(app.builder, None)
+@dataclass
+class WriteCache:
+    """What every collecting page of one build shares, made once while the build writes
+    (a course of many weeks has many lists) and forgotten when the next build's reading
+    is done: the page order, the cards with notes, and the cards of the pages read last."""
+
+    order: list[str]
+    known_notes: list[tuple[str, str]]
+    # page -> its cards by id, and the ids already handed out
+    source_cards: OrderedDict[str, tuple[dict[str, course_card], set[str]]] = field(
+        default_factory=OrderedDict
+    )
+
+
+WRITE_CACHES: WeakKeyDictionary[Builder, WriteCache] = WeakKeyDictionary()
+
+
+def write_cache(app: Sphinx) -> WriteCache:
+    if app.builder not in WRITE_CACHES:
+        order, pages = collected_state(app.env)
+        WRITE_CACHES[app.builder] = WriteCache(order, cards_with_notes(order, pages))
+    return WRITE_CACHES[app.builder]
+
+
+def forget_write_cache(app: Sphinx, env: BuildEnvironment) -> None:
+    WRITE_CACHES.pop(app.builder, None)
 
 
 def fill_card_lists(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
@@ -224,7 +249,7 @@ class CardListBuilder:
         self.fromdocname = fromdocname
         self.placeholder = placeholder
         self.list_id = nodes.make_id(f"{placeholder['docname']}-{placeholder['kind']}-list")
-        self.source_cache = SOURCE_CARDS.setdefault(app.builder, {})
+        self.write_cache = write_cache(app)
 
     def build(self) -> list[nodes.Node]:
         kind, prefix = self.placeholder["kind"], self.placeholder["prefix"]
@@ -236,7 +261,7 @@ class CardListBuilder:
             )
         groups = [
             (docname, cards)
-            for docname in document_order(self.env)
+            for docname in self.write_cache.order
             if docname.startswith(prefix)
             and (
                 cards := [
@@ -265,12 +290,13 @@ class CardListBuilder:
             link = nodes.reference("", section[0].astext(), internal=True, refid=section["ids"][0])
             items += nodes.list_item("", nodes.paragraph("", "", link))
         heading = nodes.rubric(text=str(_("On this page")))
-        return [nodes.container("", heading, items, classes=["course-card-contents"])]
+        # Page titles already found on their own pages; kept out of the search index.
+        return [nodes.container("", heading, items, classes=["course-card-contents", "no-search"])]
 
     def notes_tools(self, kind: str) -> list[nodes.Element]:
         """A list of reflections gets the notes tools; they know every card with notes, so
         notes whose card no longer exists can be told apart."""
-        known = cards_with_notes(*collected_state(self.env))
+        known = self.write_cache.known_notes
         return [notes_tools(known=known)] if kind == "reflection" and known else []
 
     def group(self, docname: str, cards: list[CardRecord]) -> nodes.section:
@@ -296,8 +322,7 @@ class CardListBuilder:
         return section
 
     def copy_card(self, docname: str, card: CardRecord) -> course_card:
-        original = self.source_cards(docname)[card["id"]]
-        copy = original.deepcopy()
+        copy = self.source_card(docname, card["id"])
         for element in copy.findall(nodes.Element):
             element["ids"], element["names"] = [], []
         for xref in copy.findall(addnodes.pending_xref):
@@ -308,13 +333,22 @@ class CardListBuilder:
             label_with_number(self.app, copy, docname, card["id"])
         return copy
 
-    def source_cards(self, docname: str) -> dict[str, course_card]:
-        if docname not in self.source_cache:
+    def source_card(self, docname: str, card_id: str) -> course_card:
+        """The card from a doctree loaded for the collecting pages alone: the card itself
+        the first time (a card is usually collected once), a copy after that."""
+        cache = self.write_cache.source_cards
+        if docname not in cache:
             doctree = self.env.get_doctree(docname)
-            self.source_cache[docname] = {
-                card["ids"][0]: card for card in doctree.findall(course_card) if card["ids"]
-            }
-        return self.source_cache[docname]
+            cards = {card["ids"][0]: card for card in doctree.findall(course_card) if card["ids"]}
+            cache[docname] = cards, set()
+            if len(cache) > SOURCE_PAGES_KEPT:
+                cache.popitem(last=False)
+        cache.move_to_end(docname)
+        cards, taken = cache[docname]
+        if card_id in taken:
+            return cards[card_id].deepcopy()
+        taken.add(card_id)
+        return cards[card_id]
 
     def link(self, docname: str, target: str, content: nodes.Node) -> nodes.reference:
         return make_refnode(self.app.builder, self.fromdocname, docname, target, content)
