@@ -72,7 +72,7 @@ new-week: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-week WEEK=8 TITLE="Staying close" [SECTION="Introduction"]'; exit 2; }
 	@$(BIN)/python tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
 
-# Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 15 minutes).
+# Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 30 minutes).
 bench: $(VENV)/.test
 	$(BIN)/python tools/bench/bench.py
 
