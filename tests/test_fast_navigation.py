@@ -53,7 +53,7 @@ def test_every_kind_of_toctree_is_written_as_furo_writes_it(tmp_path, builder, j
     deepest = fast / ("a/deep/deeper/page.html" if builder == "html" else "a/deep/deeper/page/index.html")
     tree = soup(deepest).select_one(".sidebar-tree")
     assert tree.select_one("li.current-page > a.current")["href"] == "#"
-    assert len(tree.select("input.toctree-checkbox[checked]")) == 2  # Part A, Deep part
+    assert len(tree.select("input.toctree-checkbox[checked]")) == 2  # Part "A" & its pages, Deep part
     assert tree.find("a", string="A page named with an ampersand")
 
 

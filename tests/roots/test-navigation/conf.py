@@ -2,3 +2,5 @@
 project = "Navigation & <edges>"
 extensions = ["fast_navigation"]
 html_theme = "furo"
+# A title's straight quotes reach Furo's aria-label, where BeautifulSoup quotes differently.
+smartquotes = False
