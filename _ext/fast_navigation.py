@@ -81,16 +81,13 @@ class Unsupported(Exception):
 
 
 class LinkRecorder:
-    """Stands in for the builder while the tree is resolved: each internal link becomes a
-    token naming its target, so links can be filled in later for any folder."""
+    """Stands in for the builder while the tree is resolved (with ``tags`` given, the
+    builder is asked for relative links only): each internal link becomes a token naming
+    its target, so links can be filled in later for any folder."""
 
-    def __init__(self, builder: Builder, token: str) -> None:
-        self.builder = builder
+    def __init__(self, token: str) -> None:
         self.token = token
         self.targets: list[str] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.builder, name)
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         self.targets.append(to)
@@ -162,7 +159,7 @@ class Navigation:
         from furo.navigation import get_navigation_tree
 
         furo_navigation = get_navigation_tree.__wrapped__  # Furo's code, without its cache
-        recorder = LinkRecorder(builder, self.token)
+        recorder = LinkRecorder(self.token)
         nobody = self.token + "-no-page"
         tree = global_toctree_for_doc(builder.env, nobody, recorder, tags=builder.tags, **FURO_ARGUMENTS)  # type: ignore[arg-type]
         if tree is None:
