@@ -18,12 +18,12 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "course_cards",
-    "course_shape",
-    "content_security",
-    "site_html",
-    "stable_config",
-    "week_ebooks",
-    "fast_navigation",
+    "course_site.shape",
+    "course_site.content_security",
+    "course_site.site_html",
+    "course_site.stable_config",
+    "course_site.week_ebooks",
+    "course_site.fast_navigation",
 ]
 
 myst_enable_extensions = ["colon_fence"]

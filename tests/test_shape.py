@@ -33,7 +33,7 @@ def test_each_broken_rule_is_reported_at_its_line(app):
 
 def test_the_real_site_is_checked_and_follows_the_rules(site):
     conf = runpy.run_path(str(REPO / "conf.py"))
-    assert "course_shape" in conf["extensions"]
+    assert "course_site.shape" in conf["extensions"]
     assert re.match(
         conf.get("course_shape_sections", r"week\d+/\d\d-"), "week7/01-the-power-of-safe-connection"
     )

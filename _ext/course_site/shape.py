@@ -1,10 +1,10 @@
-"""course_shape: this course's own rules for its pages, checked while the site builds.
+"""course_site.shape: this course's own rules for its pages, checked while the site builds.
 
 Every section page (a page whose name matches ``course_shape_sections``) has exactly one
 metaphor card, opening with "Think of", and ends with a reflection card of two to four
 prompts; every card has a ``:name:``, unique across the site; a week's landing grid links
-exactly the sections of its toctree, in order; no scaffold placeholder is left. (What content may contain at all is
-``content_security``'s concern.) Each finding is a warning with file and line, typed
+exactly the sections of its toctree, in order; no scaffold placeholder is left. (What content
+may contain at all is ``content_security``'s concern.) Each finding is a warning with file and line, typed
 ``course_shape.<rule>``, so ``sphinx-build -W`` fails on it."""
 
 from __future__ import annotations
