@@ -18,6 +18,7 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "course_cards",
+    "course_site.structure",
     "course_site.shape",
     "course_site.content_security",
     "course_site.site_html",
