@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXOPTS ?=
+# The tools import the site's extensions (course_cards, course_site) from _ext, as conf.py does.
+TOOL := PYTHONPATH=$(CURDIR)/_ext $(BIN)/python
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 # Warnings of the last strict build: while it holds any, the next build reads every page
 # again, so a failed build cannot turn green on a plain rerun.
@@ -61,16 +63,16 @@ linkcheck: $(VENV)/.docs
 # Metaphors and prompts added, changed and removed since BASE (default: main).
 BASE ?= main
 cards-diff: $(VENV)/.docs
-	@$(BIN)/python tools/cards_diff.py $(BASE)
+	@$(TOOL) tools/cards_diff.py $(BASE)
 
 # New pages with every text to write marked [WRITE: …]; see CONTRIBUTING.
 new-section: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-section WEEK=7 TITLE="Resting together"'; exit 2; }
-	@$(BIN)/python tools/scaffold.py section --week "$(WEEK)" --title "$(TITLE)"
+	@$(TOOL) tools/scaffold.py section --week "$(WEEK)" --title "$(TITLE)"
 
 new-week: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-week WEEK=8 TITLE="Staying close" [SECTION="Introduction"]'; exit 2; }
-	@$(BIN)/python tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
+	@$(TOOL) tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
 
 # Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 30 minutes).
 bench: $(VENV)/.test

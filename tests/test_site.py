@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import REPO, WEEK7_SECTIONS, soup
+from conftest import COURSE, REPO, soup
 
 SOURCE = REPO / "tests" / "data" / "week7-source.txt"
 BREADCRUMB = "Home > Week 7 – Safe Connections"
@@ -60,7 +60,7 @@ def test_every_source_paragraph_is_on_the_site_word_for_word(html):
 def test_every_source_heading_keeps_its_words_as_a_page_title(html):
     headings, _ = source_blocks()
     titles = [words(article(html / "week7" / "index.html").h1.get_text())]
-    titles += [words(article(html / f"{page}.html").h1.get_text()) for page in WEEK7_SECTIONS]
+    titles += [words(article(html / f"{page}.html").h1.get_text()) for page in COURSE.week("week7").sections]
     assert [words(h) for h in headings] == titles, (
         "Week 7's page titles (week7/index.md, then its sections in toctree order) should keep the "
         "words of the source headings, in order"
@@ -70,8 +70,8 @@ def test_every_source_heading_keeps_its_words_as_a_page_title(html):
 def test_each_think_of_paragraph_is_the_body_of_a_metaphor_card(html):
     _, paragraphs = source_blocks()
     think_of = [p for p in paragraphs if p.startswith("Think of ")]
-    assert len(think_of) == len(WEEK7_SECTIONS), "one 'Think of' paragraph per Week 7 section"
-    for page, paragraph in zip(WEEK7_SECTIONS, think_of, strict=True):
+    assert len(think_of) == len(COURSE.week("week7").sections), "one 'Think of' paragraph per Week 7 section"
+    for page, paragraph in zip(COURSE.week("week7").sections, think_of, strict=True):
         cards = article(html / f"{page}.html").select("div.course-card.metaphor")
         bodies = [normalise(c.select_one(".course-card-body").get_text()) for c in cards]
         assert bodies == [paragraph], (

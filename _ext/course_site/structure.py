@@ -138,30 +138,46 @@ def remember_layout(app: Sphinx | None, env: BuildEnvironment) -> None:
 # week page, parsed as MyST parses them.
 
 
-def toctree_entries(srcdir: Path, docname: str) -> list[str]:
-    """The docnames a MyST page's toctrees list, in order, resolved against its folder."""
+def toctree_tokens(text: str) -> list:
+    """The toctree directives of a MyST page, as markdown-it tokens (``map`` holds their lines)."""
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
     parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+    return [
+        token
+        for token in parser.parse(text)
+        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{toctree}")
+    ]
+
+
+def toctree_blocks(text: str) -> list[tuple[int, int]]:
+    """For each toctree of a MyST page: the first line after its opening line and the
+    line of its closing fence (0-based), so a tool can add an entry where MyST reads it."""
+    return [(token.map[0] + 1, token.map[1] - 1) for token in toctree_tokens(text)]
+
+
+def toctree_entries(srcdir: Path, docname: str) -> list[str]:
+    """The docnames a MyST page's toctrees list, in order, resolved against its folder."""
     page = srcdir / f"{docname}.md"
     if not page.is_file():
         return []
     folder = posixpath.dirname(docname)
     entries = []
-    for token in parser.parse(page.read_text(encoding="utf-8")):
-        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{toctree}"):
-            for line in token.content.splitlines():
-                line = line.strip()
-                if not line or line.startswith(":") or line == "---":
-                    continue
-                target = re.sub(r"^.*<(.+)>$", r"\1", line).removesuffix(".md")
-                entries.append(
-                    target.lstrip("/")
-                    if target.startswith("/")
-                    else posixpath.normpath(posixpath.join(folder, target))
-                )
+    for token in toctree_tokens(page.read_text(encoding="utf-8")):
+        lines = [line.strip() for line in token.content.splitlines()]
+        if lines and lines[0] == "---":  # options as a YAML block
+            lines = lines[lines.index("---", 1) + 1 :] if "---" in lines[1:] else []
+        for line in lines:
+            if not line or line.startswith(":"):
+                continue
+            target = re.sub(r"^.*<(.+)>$", r"\1", line).removesuffix(".md")
+            entries.append(
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
     return entries
 
 
