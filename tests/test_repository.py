@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import yaml
 
@@ -100,11 +101,29 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
     assert {"trailing-whitespace", "end-of-file-fixer", "codespell", "ruff-check", "ruff-format"} <= hooks
 
 
+def commands_of(target: str) -> list[str]:
+    """What `make <target>` would run, every prerequisite included, as make itself plans
+    it (a dry run, as if nothing were built yet): one line per command."""
+    planned = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line.strip() for line in planned.stdout.replace("\\\n", " ").splitlines()]
+
+
 def test_make_check_runs_the_strict_build_and_every_hook_and_make_test_runs_check():
-    assert "html" in make_target("check") and "pre-commit run --all-files" in make_target("check")
-    assert "check" in make_target("test") and "pytest" in make_target("test")
-    assert "ruff check" in make_target("lint") and "ruff format --check" in make_target("lint")
-    assert "codespell" in make_target("spelling")
+    check = commands_of("check")
+    strict = [line for line in check if "sphinx-build -W -n" in line]
+    assert strict and " -b html " in strict[0], check
+    assert check.index(strict[0]) < check.index(".venv/bin/pre-commit run --all-files"), check
+    test = commands_of("test")
+    assert test[: len(check)] == check and any("-m pytest" in line for line in test[len(check) :]), test
+    lint = commands_of("lint")
+    assert any("ruff check" in line for line in lint) and any("ruff format --check" in line for line in lint)
+    assert any("codespell" in line for line in commands_of("spelling"))
     hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]}
     assert "ruff check" in hooks["ruff-check"]["entry"] and "--check" in hooks["ruff-format"]["entry"]
 
