@@ -151,3 +151,15 @@ def test_contributing_guide_links_the_authoring_page_and_explains_ids():
     assert (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
     templates = {p.name for p in (REPO / ".github" / "ISSUE_TEMPLATE").iterdir()}
     assert templates == {"content-suggestion.md", "bug.md"}
+
+
+def test_readme_and_architecture_name_every_module_of_the_site_package():
+    modules = sorted(
+        path.stem for path in (REPO / "_ext" / "course_site").glob("*.py") if path.stem != "__init__"
+    )
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert modules
+    for module in modules:
+        assert f"`_ext/course_site/{module}.py`" in readme, f"README's layout table: add {module}.py"
+        assert f"`{module}.py`" in architecture, f"ARCHITECTURE.md: say what {module}.py is for"
