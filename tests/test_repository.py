@@ -163,3 +163,26 @@ def test_readme_and_architecture_name_every_module_of_the_site_package():
     for module in modules:
         assert f"`_ext/course_site/{module}.py`" in readme, f"README's layout table: add {module}.py"
         assert f"`{module}.py`" in architecture, f"ARCHITECTURE.md: say what {module}.py is for"
+
+
+def test_plain_make_lists_every_target_one_line_each():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M)[1].split()
+    shown = subprocess.run(
+        ["make", "--no-print-directory"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    listed = [line.split()[1] for line in shown.stdout.splitlines()]
+    assert sorted(listed) == sorted(phony), "make help lists each .PHONY target once"
+
+
+def test_pytest_options_pass_through_make_test():
+    test = commands_of("test")
+    assert any(line.endswith("-m pytest") for line in test), "no options unless given"
+    given = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert given.stdout.splitlines()[-1].endswith("-m pytest -k cards -x")
