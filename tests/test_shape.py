@@ -46,3 +46,12 @@ def test_the_real_site_is_checked_and_follows_the_rules(site):
     assert built.sections, "the course has sections to check"
     for section in built.sections:
         assert (REPO / f"{section}.md").is_file(), section
+
+
+@pytest.mark.sphinx("html", testroot="shape", freshenv=True)
+def test_the_section_rules_repeat_on_a_rebuild_that_reads_nothing(app, make_app):
+    app.build()
+    again = make_app("html", srcdir=app.srcdir, builddir=app.outdir.parent)
+    again.build()
+    repeated = [line for line in warning_lines(again, "[course_shape.") if "reflection]" in line]
+    assert len(repeated) == 2, repeated

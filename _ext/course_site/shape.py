@@ -183,5 +183,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("course_cards")
     app.setup_extension("course_site.structure")
     app.connect("doctree-read", check_page)
-    app.connect("env-check-consistency", check_the_course)
+    # env-updated, not env-check-consistency: Sphinx skips the latter when no page was read.
+    app.connect("env-updated", check_the_course)
     return {"version": "0.2.0", "parallel_read_safe": True, "parallel_write_safe": True}
