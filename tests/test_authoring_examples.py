@@ -81,3 +81,22 @@ def test_the_extension_page_names_every_option_and_warning_type():
             subtypes |= {value.value for value in given if isinstance(value, ast.Constant)}
     assert len(subtypes) >= 8
     assert [s for s in sorted(subtypes) if f"`course_cards.{s}`" not in page] == []
+
+
+def test_the_authoring_page_lists_every_course_rule_from_the_code(site):
+    """Each rule shape.py can warn about is in its RULES, which the page is built from."""
+    import ast
+
+    from course_site import shape
+
+    warned = {
+        call.args[1].value
+        for call in ast.walk(ast.parse((REPO / "_ext" / "course_site" / "shape.py").read_text()))
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "warn"
+        if isinstance(call.args[1], ast.Constant)
+    }
+    assert len(warned) >= 10
+    assert sorted(warned) == sorted(shape.RULES)
+    page = soup(site("html") / "contributing" / "authoring.html")
+    listed = [term.get_text() for term in page.select("article dl dt")]
+    assert all(f"course_shape.{rule}" in listed for rule in shape.RULES), listed

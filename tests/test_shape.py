@@ -22,6 +22,10 @@ EXPECTED = [
     ("week2/05-unreflected.md", 3, "reflection", "add a :::{reflection} card"),
     ("week1/index.md", 9, "grid", "this grid card links 'week1/elsewhere', which is not a section"),
     ("week1/index.md", 14, "grid", "section 'week1/01-first' is in the toctree but not in the landing grid"),
+    ("other.md", 9, "alt", "this image (picture.svg) has no alt text; say what it shows"),
+    ("other.md", 13, "alt", "':alt: what it shows' under {image} or {figure}"),
+    ("week1/lost.md", 1, "orphan", "add 'lost' to the toctree in week1/index.md (before workbook)"),
+    ("stray.md", 1, "orphan", "add 'stray' to the toctree in index.md"),
 ]
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from course_cards.collection import card_domain, document_order
 from course_cards.nodes import course_card
@@ -35,8 +36,40 @@ PLACEHOLDER = "[WRITE:"
 FILL_IN = "replace each [WRITE: …] with your own words"
 
 
+# Every rule, as the authoring guide lists it (the ``course-rules`` directive writes this).
+RULES = {
+    "metaphor": "A section page needs exactly one metaphor card.",
+    "think-of": "A section's metaphor card opens with the course's words \"Think of\".",
+    "reflection": "A section page's last card is its reflection card (text may follow it).",
+    "prompts": "A reflection card holds two to four prompts, written as a list.",
+    "name": "Every card needs a `:name:`; the message suggests one.",
+    "unique": "A card's `:name:` is already used on another page.",
+    "grid": "A week page's landing grid links exactly the sections of its toctree, in the same order.",
+    "placeholder": "A scaffold's `[WRITE: …]` is still on the page; replace it with your own words.",
+    "alt": "Every image needs alt text: `![what it shows](picture.png)`, or `:alt:` under `{image}` "
+    "and `{figure}`.",
+    "orphan": "A page no toctree lists cannot be reached; the message names the `index.md` to list it in.",
+}
+
+
 def warn(message: str, rule: str, location) -> None:
+    assert rule in RULES, rule
     logger.warning(message, location=location, type="course_shape", subtype=rule)
+
+
+class CourseRules(SphinxDirective):
+    """``course-rules``: the list of these rules, for the authoring guide."""
+
+    def run(self) -> list[nodes.Node]:
+        rules = nodes.definition_list()
+        for rule, text in RULES.items():
+            meaning, messages = self.parse_inline(text, lineno=self.lineno)
+            term = nodes.term("", "", nodes.literal(text=f"course_shape.{rule}"))
+            rules += nodes.definition_list_item(
+                "", term, nodes.definition("", nodes.paragraph("", "", *meaning))
+            )
+            rules += messages
+        return [rules]
 
 
 def check_section_page(docname: str, cards: list[CardRecord]) -> None:
@@ -148,18 +181,55 @@ def check_landing_grid(docname: str, doctree: nodes.document) -> None:
         )
 
 
+def check_images(docname: str, doctree: nodes.document) -> None:
+    for image in doctree.findall(nodes.image):
+        if not image.get("alt", "").strip():
+            warn(
+                f"this image ({image['uri']}) has no alt text; say what it shows for readers who "
+                f"cannot see it: ![what it shows]({image['uri']}), or ':alt: what it shows' under "
+                f"{{image}} or {{figure}}",
+                "alt",
+                located(image, docname),
+            )
+
+
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.current_document.docname
     if structure.week_folder(docname):
         check_landing_grid(docname, doctree)
     check_placeholders(docname, doctree)
     check_cards_are_named(doctree)
+    check_images(docname, doctree)
+
+
+def check_every_page_is_listed(env: BuildEnvironment) -> None:
+    """Sphinx's own warning (``toc.not_included``, which conf.py suppresses) does not say
+    where the page belongs: the ``index.md`` of its folder, else the home page."""
+    listed = {entry for entries in env.toctree_includes.values() for entry in entries}
+    for docname in sorted(env.found_docs - listed - {env.config.root_doc}):
+        if "orphan" in env.metadata.get(docname, {}):
+            continue
+        folder, _, name = docname.rpartition("/")
+        index = f"{folder}/index" if folder and f"{folder}/index" in env.found_docs else env.config.root_doc
+        if index == docname:
+            index = env.config.root_doc
+        entry = name if index.rpartition("/")[0] == folder else docname
+        where = (
+            " (before workbook), and a card for it to the week's grid" if structure.week_folder(index) else ""
+        )
+        warn(
+            f"no toctree lists this page, so readers cannot reach it; add '{entry}' to the toctree "
+            f"in {env.doc2path(index, False)}{where}",
+            "orphan",
+            (docname, 1),
+        )
 
 
 def check_the_course(app: Sphinx, env: BuildEnvironment) -> None:
     """The rules that need the whole course: which pages are sections (the toctrees, read
     once every page is), and names unique across the site. They run on every build, so a
     mistake stays reported until it is fixed."""
+    check_every_page_is_listed(env)
     cards = card_domain(env).cards
     for docname in structure.from_env(env).sections:
         check_section_page(docname, cards.get(docname, []))
@@ -182,6 +252,7 @@ def check_the_course(app: Sphinx, env: BuildEnvironment) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("course_cards")
     app.setup_extension("course_site.structure")
+    app.add_directive("course-rules", CourseRules)
     app.connect("doctree-read", check_page)
     # env-updated, not env-check-consistency: Sphinx skips the latter when no page was read.
     app.connect("env-updated", check_the_course)
