@@ -21,6 +21,7 @@ extensions = [
     "course_site.structure",
     "course_site.shape",
     "course_site.course_text",
+    "course_site.home",
     "course_site.content_security",
     "course_site.site_html",
     "course_site.stable_config",

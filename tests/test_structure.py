@@ -93,3 +93,28 @@ def test_every_week_has_its_workbook_and_metaphors(week, html):
         assert len(cards) == len(COURSE.week(week).sections), (
             f"{week}/{page}.md should collect one {kind} per section"
         )
+
+
+def test_the_home_page_offers_every_week_of_the_toctree_in_order(html):
+    links = soup(html / "index.html").select("article a.course-start")
+    assert [a["href"] for a in links] == [f"{week.index}.html" for week in COURSE.weeks]
+    for link, week in zip(links, COURSE.weeks, strict=True):
+        assert link.get_text().startswith(f"Start Week {week.number}"), link
+
+
+def test_a_retitled_or_added_week_shows_on_the_home_page_after_an_incremental_build(make_app, tmp_path):
+    source = tmp_path / "course"
+    (source / "week1").mkdir(parents=True)
+    (source / "conf.py").write_text('extensions = ["myst_parser", "course_site.home"]\n')
+    (source / "index.md").write_text("# Home\n\n```{course-weeks}\n```\n\n```{toctree}\nweek1/index\n```\n")
+    (source / "week1" / "index.md").write_text("# Week 1 – First\n")
+
+    def offered() -> list[str]:
+        app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+        app.build()
+        app.cleanup()
+        return [a.get_text() for a in soup(app.outdir / "index.html").select("a.course-start")]
+
+    assert offered() == ["Start Week 1 – First"]
+    (source / "week1" / "index.md").write_text("# Week 1 – Retitled\n")
+    assert offered() == ["Start Week 1 – Retitled"]
