@@ -2,13 +2,12 @@
 
 The home page writes ``course-weeks`` where the weeks are offered; each week's link
 ("Start Week 7 – Safe Connections", from the week page's title) is filled in once every
-page is read, so a new week appears without editing the home page. The home page is
-written again when a week is added, removed or retitled."""
+page is read, so a new week appears without editing the home page. (Sphinx writes the home
+page again when a week is added or retitled: its toctree lists the weeks.)"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
@@ -53,24 +52,9 @@ def fill_in(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         placeholder.replace_self(links)
 
 
-BEFORE_READING: WeakKeyDictionary[BuildEnvironment, list[tuple[str, str]]] = WeakKeyDictionary()
-
-
-def remember_weeks(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    BEFORE_READING[env] = week_titles(env)
-    return []
-
-
-def pages_with_the_list(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The home page, when the weeks it lists changed while nothing on it did."""
-    return [] if BEFORE_READING.pop(env, None) == week_titles(env) else [app.config.root_doc]
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("course_site.structure")
     app.add_node(course_weeks)
     app.add_directive("course-weeks", CourseWeeks)
     app.connect("doctree-resolved", fill_in)
-    app.connect("env-get-outdated", remember_weeks)
-    app.connect("env-get-updated", pages_with_the_list)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
