@@ -11,7 +11,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 
-.PHONY: help html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: help lock html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
 .DEFAULT_GOAL := help
 # Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
@@ -35,6 +35,7 @@ help:
 	@echo 'make audit         Lighthouse on every page'
 	@echo 'make clean         remove $(BUILDDIR)'
 	@echo 'make distclean     remove $(BUILDDIR) and the virtualenv'
+	@echo 'make lock          write requirements/*.txt, the exact versions; LOCK_OPTIONS=--upgrade for the newest allowed'
 	@echo 'make help          this list'
 
 # The virtualenv counts as made only once pip is ready in it, so a failed attempt is redone.
@@ -47,17 +48,29 @@ $(VENV)/.created:
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@touch $@
 
-$(VENV)/.docs: pyproject.toml | $(VENV)/.created
-	@$(BIN)/python -m pip install --quiet --group docs
+# Every target installs the exact versions of requirements/<group>.txt, the lock files
+# `make lock` writes from pyproject.toml's dependency groups.
+$(VENV)/.docs: requirements/docs.txt | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet -r requirements/docs.txt
 	@touch $@
 
-$(VENV)/.test: pyproject.toml | $(VENV)/.created
-	@$(BIN)/python -m pip install --quiet --group test
+$(VENV)/.test: requirements/test.txt | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet -r requirements/test.txt
 	@touch $@
 
-$(VENV)/.live: pyproject.toml | $(VENV)/.created
-	@$(BIN)/python -m pip install --quiet --group live
+$(VENV)/.live: requirements/live.txt | $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet -r requirements/live.txt
 	@touch $@
+
+# LOCK_OPTIONS=--upgrade: the newest versions pyproject.toml allows, not the ones locked.
+LOCK_GROUPS := docs test live
+LOCK_OPTIONS ?=
+lock: $(VENV)/.created
+	@$(BIN)/python -m pip install --quiet --group lock
+	@for group in $(LOCK_GROUPS); do \
+		$(BIN)/uv pip compile --quiet --group $$group --python-version 3.11 \
+			--python-platform x86_64-unknown-linux-gnu $(LOCK_OPTIONS) -o requirements/$$group.txt || exit 1; \
+	done
 
 html: $(VENV)/.docs
 	@mkdir -p $(BUILDDIR)

@@ -20,6 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 # The course's layout as the next build of the sources will read it (its toctrees).
 COURSE = structure.from_source(REPO)
 SECTION_PAGES = COURSE.sections
+# The lock files every make target installs from.
+LOCKS = sorted((REPO / "requirements").glob("*.txt"))
 BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext", "xml"]
 PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise"
 

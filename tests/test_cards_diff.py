@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import LOCKS, REPO
 
 TOOL = REPO / "tools" / "cards_diff.py"
 # As `make cards-diff` runs it: the extensions importable from _ext.
@@ -141,7 +141,8 @@ def test_an_unclosed_fence_is_a_problem_not_a_removal(repo):
 
 def test_make_prints_only_the_summary(repo):
     """What CI appends to the job summary: no make command lines, no pip output."""
-    for name in ("Makefile", "pyproject.toml"):
+    (repo / "requirements").mkdir(exist_ok=True)
+    for name in ("Makefile", "pyproject.toml", *(f"requirements/{lock.name}" for lock in LOCKS)):
         shutil.copy2(REPO / name, repo / name)  # keeps the times, so make installs nothing
     shutil.copytree(REPO / "tools", repo / "tools", ignore=shutil.ignore_patterns("node_modules"))
     shutil.copytree(REPO / "_ext", repo / "_ext")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import LOCKS, REPO
 from course_site import structure
 
 VENV = REPO / ".venv"
@@ -146,7 +146,8 @@ def test_an_old_python_is_told_early_and_distclean_removes_a_broken_virtualenv(t
     old = tmp_path / "python3.10"
     old.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.12"\nexit 1\n')
     old.chmod(0o755)
-    for name in ("Makefile", "pyproject.toml"):
+    (tmp_path / "requirements").mkdir(exist_ok=True)
+    for name in ("Makefile", "pyproject.toml", *(f"requirements/{lock.name}" for lock in LOCKS)):
         (tmp_path / name).write_bytes((REPO / name).read_bytes())
     result = run(tmp_path, "make", "--no-print-directory", f"PYTHON={old}", "html")
     assert result.returncode != 0

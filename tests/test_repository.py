@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from conftest import REPO
 
@@ -186,3 +190,36 @@ def test_pytest_options_pass_through_make_test():
         check=True,
     )
     assert given.stdout.splitlines()[-1].endswith("-m pytest -k cards -x")
+
+
+def locked_versions(group: str) -> dict[str, str]:
+    lines = (REPO / "requirements" / f"{group}.txt").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line and not line.startswith(("#", " "))]
+    assert all(re.fullmatch(r"[\w.-]+==[\w.+-]+", pin) for pin in pins), "exact versions only"
+    return {canonicalize_name(pin.split("==")[0]): pin.split("==")[1] for pin in pins}
+
+
+@pytest.mark.parametrize("group", ["docs", "test", "live"])
+def test_the_lock_files_pin_every_dependency_within_pyproject_s_ranges(group):
+    groups = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
+
+    def requirements(name: str) -> list[Requirement]:
+        found = []
+        for item in groups[name]:
+            found += requirements(item["include-group"]) if isinstance(item, dict) else [Requirement(item)]
+        return found
+
+    locked = locked_versions(group)
+    for requirement in requirements(group):
+        name = canonicalize_name(requirement.name)
+        assert name in locked, f"requirements/{group}.txt lacks {name}: run make lock"
+        assert requirement.specifier.contains(locked[name], prereleases=True), (
+            f"requirements/{group}.txt has {name}=={locked[name]}, outside {requirement}: run make lock"
+        )
+
+
+def test_every_target_installs_the_locked_versions():
+    for target, group in (("html", "docs"), ("test", "test"), ("livehtml", "live")):
+        assert any(f"pip install --quiet -r requirements/{group}.txt" in line for line in commands_of(target))
+    lock = " ".join(commands_of("lock"))
+    assert "uv pip compile" in lock and "--group $group" in lock and "-o requirements/$group.txt" in lock
