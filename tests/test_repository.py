@@ -30,18 +30,73 @@ def make_target(name: str) -> str:
     return match.group(1)
 
 
-def test_ci_runs_the_whole_suite_and_summarises_changed_cards_on_pull_requests():
+def triggers(workflow) -> dict:
+    # YAML 1.1 reads the key "on" as True.
+    return workflow[True] if True in workflow else workflow["on"]
+
+
+def step_running(job: dict, text: str) -> dict:
+    return next(step for step in job["steps"] if text in step.get("run", "") or text in step.get("uses", ""))
+
+
+def test_ci_runs_the_whole_suite_in_debian_and_summarises_changed_cards_whatever_the_result():
     ci = load(".github/workflows/ci.yml")
-    assert {"push", "pull_request"} <= set(ci[True] if True in ci else ci["on"])
+    assert {"push", "pull_request"} <= set(triggers(ci))
+    job = ci["jobs"]["test"]
+    assert job["container"] == "python:3.11-bookworm", "the Debian that .ci/run is tested on"
+    assert not any("setup-python" in step.get("uses", "") for step in job["steps"])
     run = commands(ci)
     assert "make test" in run and "make browser-deps" in run
-    assert re.search(r"make -s cards-diff BASE=.+ >> \"\$GITHUB_STEP_SUMMARY\"", run), (
-        "make -s: no command echo"
+    assert re.search(r"make -s cards-diff BASE=\S+ > pull-request/cards\.md", run), "make -s: no command echo"
+    assert 'cat pull-request/cards.md >> "$GITHUB_STEP_SUMMARY"' in run
+    tests = job["steps"].index(step_running(job, "make test"))
+    after = job["steps"][tests + 1 :]
+    assert after, "the summary and the preview come after the tests"
+    for step in after:
+        assert step.get("if", "").startswith("always()"), f"runs even when the tests fail: {step}"
+    uploads = {
+        step["with"]["name"]: step
+        for step in after
+        if step.get("uses", "").startswith("actions/upload-artifact")
+    }
+    assert uploads["site-html"]["with"]["path"] == "_build/html"
+    assert uploads["pull-request"]["with"]["path"] == "pull-request"
+    assert "github.event_name == 'pull_request'" in uploads["pull-request"]["if"]
+    assert all("${{" not in step.get("run", "") for step in job["steps"]), (
+        "event data reaches the shell by env"
     )
-    uploads = [
-        s for s in ci["jobs"]["test"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")
-    ]
-    assert uploads and uploads[0]["with"]["path"] == "_build/html"
+
+
+def test_the_pull_request_comment_runs_none_of_the_pull_request_s_code():
+    comment = load(".github/workflows/pr-comment.yml")
+    assert triggers(comment) == {"workflow_run": {"workflows": ["CI"], "types": ["completed"]}}
+    assert comment["permissions"] == {}
+    job = comment["jobs"]["comment"]
+    assert job["if"] == "github.event.workflow_run.event == 'pull_request'"
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    uses = [step.get("uses", "").split("@")[0] for step in job["steps"]]
+    assert uses == ["actions/download-artifact", "actions/github-script"], "no checkout, no run step"
+    download = job["steps"][0]["with"]
+    assert download["name"] == "pull-request" and download["run-id"] == "${{ github.event.workflow_run.id }}"
+    script = job["steps"][1]["with"]["script"]
+    assert "updateComment" in script and "createComment" in script and "Number.isSafeInteger" in script
+
+
+def test_the_newest_allowed_versions_are_tried_weekly_in_the_same_container():
+    newest = load(".github/workflows/newest.yml")
+    assert triggers(newest)["schedule"]
+    job = newest["jobs"]["newest"]
+    assert job["container"] == "python:3.11-bookworm"
+    steps = [step.get("run", "") for step in job["steps"]]
+    upgrade = steps.index("make lock LOCK_OPTIONS=--upgrade")
+    summary = next(i for i, run in enumerate(steps) if "git diff" in run and "GITHUB_STEP_SUMMARY" in run)
+    assert upgrade < summary < steps.index("make test")
+    assert job["steps"][summary]["if"] == "always()"
+
+
+def test_no_workflow_runs_on_pull_request_target():
+    for workflow in WORKFLOWS:
+        assert "pull_request_target" not in triggers(yaml.safe_load(workflow.read_text())), workflow.name
 
 
 def test_main_deploys_to_github_pages_only_after_ci_passed_on_that_commit():
@@ -73,7 +128,13 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
 
 
 def test_every_job_has_the_least_permissions_it_needs():
-    allowed = {"contents": "read", "pages": "write", "id-token": "write"}
+    allowed = {
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+        "actions": "read",
+        "pull-requests": "write",
+    }
     for workflow in WORKFLOWS:
         data = yaml.safe_load(workflow.read_text())
         assert data.get("permissions") in ({}, {"contents": "read"}), f"{workflow.name}: workflow default"
@@ -85,7 +146,8 @@ def test_every_job_has_the_least_permissions_it_needs():
                 name,
             )
             writes = {scope for scope, level in permissions.items() if level == "write"}
-            assert not writes or name == "deploy", f"{workflow.name}: only the deploy job writes"
+            expected = {"deploy": {"pages", "id-token"}, "comment": {"pull-requests"}}.get(name, set())
+            assert writes <= expected, f"{workflow.name}: job {name} may not write {writes - expected}"
 
 
 def test_weekly_link_check():
