@@ -23,7 +23,8 @@ SECTION_PAGES = COURSE.sections
 # The lock files every make target installs from.
 LOCKS = sorted((REPO / "requirements").glob("*.txt"))
 BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext", "xml"]
-PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise"
+# The cards beside their peers, with the site's own directives its pages use (rules list, weeks).
+PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise,course_site.shape,course_site.home"
 
 
 @pytest.fixture(scope="session")
