@@ -67,14 +67,14 @@ def clone(tmp_path_factory) -> Path:
     return target
 
 
-# The tests that depend on the course's layout, run in the grown copy. They share its
-# session's builds of the site (html, and singlehtml beside its peers).
+# The tests that depend on the course's layout, run in the grown copy, sharing one html
+# build of it. (The singlehtml test of test_builders counts grid cards the same way, from
+# course_site.structure; its build beside sphinx-exercise would double this test's time.)
 GROWN_TESTS = [
     "tests/test_structure.py",
     "tests/test_shape.py",
     "tests/test_site.py",
     "tests/test_bench.py::test_every_variant_keeps_every_card_of_every_week",
-    "tests/test_builders.py::test_singlehtml_keeps_sphinx_design_cards_beside_ours",
     "tests/test_browser.py::test_the_page_list_is_every_built_page",
     "tests/test_reading.py::test_next_links_walk_the_course_and_never_enter_the_contributor_pages",
     "tests/test_reading.py::test_collected_pages_read_as_pages",
