@@ -73,7 +73,7 @@ def test_html_has_unique_ids_and_no_headings_inside_cards(app):
             assert card.find(re.compile(r"^h[1-6]$")) is None
 
 
-@pytest.mark.sphinx("html", testroot="warnings", freshenv=True)
+@pytest.mark.sphinx("html", testroot="warnings", srcdir="warnings-heading-in-card", freshenv=True)
 def test_a_heading_inside_a_card_stays_out_of_the_page_contents(app):
     app.build()
     assert "A heading" not in app.env.tocs["index"].astext()
