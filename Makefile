@@ -9,7 +9,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 
-.PHONY: html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: html serve check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 
 # The virtualenv counts as made only once pip is ready in it, so a failed attempt is redone.
 $(VENV)/.created:
@@ -38,7 +38,14 @@ html: $(VENV)/.docs
 	@fresh=$$(test -s $(WARNINGS) && echo -E); \
 	if [ -n "$$fresh" ]; then echo "The last build had warnings: reading every page again."; fi; \
 	$(SPHINXBUILD) $$fresh -w $(WARNINGS) -b html . $(BUILDDIR)/html
-	@echo "Open $(BUILDDIR)/html/index.html in a browser."
+	@echo "Read it with 'make serve' (http://127.0.0.1:$(PORT)/), or open $(BUILDDIR)/html/index.html."
+
+# The built site on this machine only, for reading with notes: pages opened from disk
+# (file://) share one origin with every other local file in the browser.
+PORT ?= 8000
+serve: html
+	@echo "Serving $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
+	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
 
 # The quick loop for content edits: strict build with the course's shape rules, then
 # whitespace, YAML/TOML, spelling and lint through the pre-commit hooks.
