@@ -18,7 +18,9 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "course_cards",
+    "course_site.structure",
     "course_site.shape",
+    "course_site.course_text",
     "course_site.content_security",
     "course_site.site_html",
     "course_site.stable_config",
@@ -27,6 +29,8 @@ extensions = [
 ]
 
 myst_enable_extensions = ["colon_fence"]
+# The author's words, paragraph by paragraph, that each week's pages keep word for word.
+course_text = {"week7": "tests/data/week7-source.txt"}
 
 # Readers may keep private notes under reflection cards, in their own browser only.
 course_cards_notes = True

@@ -3,14 +3,13 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import zipfile
 
 import pytest
 
 from browser import LocalServer, require_tool, visit
-from conftest import section_pages, soup, week_folders
+from conftest import COURSE, soup
 
 PHONE = 375
 
@@ -58,8 +57,9 @@ def test_next_links_walk_the_course_and_never_enter_the_contributor_pages(html):
         current = (current.parent / link["href"]).resolve()
         chain.append(str(current.relative_to(html)))
     assert not any(page.startswith(("contributing/", "privacy")) for page in chain), chain
-    for week, sections in section_pages().items():
-        assert [f"{page}.html" for page in sections] == [p for p in chain if re.match(rf"{week}/\d\d-", p)]
+    for week in COURSE.weeks:
+        sections = [f"{page}.html" for page in week.sections]
+        assert sections == [page for page in chain if page in sections]
     authoring = soup(html / "contributing" / "authoring.html").select_one(".related-pages a.prev-page")
     assert authoring is None, "and the contributor pages do not lead back into it"
 
@@ -68,7 +68,7 @@ def test_collected_pages_read_as_pages(html):
     for name in ("workbook", "metaphors"):
         article = soup(html / "week7" / f"{name}.html").find("article")
         groups = article.select("section.course-card-group")
-        assert len(groups) == len(section_pages()["week7"])
+        assert len(groups) == len(COURSE.week("week7").sections)
         for group in groups:
             assert group.h2.find("a", class_="reference") is None, "the heading is a heading, not a link"
             assert len(group.select("a.reference")) == 1, "one quiet link back to the section"
@@ -102,7 +102,7 @@ ALIGNMENT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_on_a_phone_the_footer_lines_up_and_the_grid_cards_sit_in_the_text_column(browser, server, week):
     with visit(browser, server, f"{week}/index.html", width=PHONE) as (page, _):
         facts = page.evaluate(ALIGNMENT)
@@ -111,7 +111,7 @@ def test_on_a_phone_the_footer_lines_up_and_the_grid_cards_sit_in_the_text_colum
         assert set(facts["footers"]) == {"Read the section →"}, "each card says it leads somewhere"
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     link = soup(html / week / "index.html").select_one("article .course-ebook a")
     assert link is not None and link.get_text() == "Download this week as an e-book"
@@ -124,7 +124,7 @@ def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     assert checked.returncode == 0 and "No errors or warnings detected" in checked.stdout, checked.stdout
     with zipfile.ZipFile(book) as epub:
         pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
-    sections = section_pages()[week]
+    sections = COURSE.week(week).sections
     for section in sections:
         page = soup_text(pages[f"{section}.xhtml"]) if f"{section}.xhtml" in pages else None
         assert page is not None, f"{section} is in the e-book"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.domains import Domain
 from sphinx.locale import get_translation
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
@@ -52,80 +52,110 @@ def collected_state(env: BuildEnvironment) -> tuple[list[str], dict[str, tuple]]
     """Everything a collecting page shows: the page order, and each page's title and cards."""
     pages = {
         docname: (env.titles[docname].astext() if docname in env.titles else "", cards)
-        for docname, cards in env.course_cards.items()
+        for docname, cards in card_domain(env).cards.items()
     }
     return document_order(env), pages
 
 
-class CardCollector(EnvironmentCollector):
-    def __init__(self) -> None:
-        self.before_reading: tuple[list[str], dict[str, tuple]] = ([], {})
+class CardDomain(Domain):
+    """Every page's cards as plain records, and the pages whose ``cardlist`` collects
+    them: kept with the environment, purged per page and merged after parallel reads,
+    as Sphinx's domains are."""
 
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        env.course_cards.pop(docname, None)
-        env.course_card_lists.pop(docname, None)
+    name = "course_cards"
+    label = "Course cards"
+    initial_data: ClassVar[dict] = {"cards": {}, "lists": {}}
+    data_version = 1
 
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
+    @property
+    def cards(self) -> dict[str, list[CardRecord]]:
+        """Page -> its cards, in page order."""
+        return self.data["cards"]
+
+    @property
+    def lists(self) -> dict[str, list[ListScope]]:
+        """Page -> what its ``cardlist`` directives collect."""
+        return self.data["lists"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.cards.pop(docname, None)
+        self.lists.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict) -> None:
         for docname in docnames:
-            if docname in other.course_cards:
-                env.course_cards[docname] = other.course_cards[docname]
-            if docname in other.course_card_lists:
-                env.course_card_lists[docname] = other.course_card_lists[docname]
+            if docname in otherdata["cards"]:
+                self.cards[docname] = otherdata["cards"][docname]
+            if docname in otherdata["lists"]:
+                self.lists[docname] = otherdata["lists"][docname]
 
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        env = app.env
-        docname = env.current_document.docname
-        cards = [
-            CardRecord(
-                id=card["ids"][0],
-                name=card["names"][0] if card["names"] else "",
-                kind=card.kind,
-                title=card.reference_text(),
-                line=card.line,
-                text=card.astext(),
-                notes=bool(card.get("notes")),
-                note_key=card.note_key,
-                legacy_id=card.get("legacy_id", ""),
-                conditions=conditions_around(card),
-            )
-            for card in doctree.findall(course_card)
-        ]
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        cards = [record_of(card) for card in document.findall(course_card)]
         if cards:
-            env.course_cards[docname] = cards
-        scopes = sorted({(p["prefix"], p["kind"]) for p in doctree.findall(card_list)})
+            self.cards[docname] = cards
+        scopes = sorted({(p["prefix"], p["kind"]) for p in document.findall(card_list)})
         if scopes:
-            env.course_card_lists[docname] = scopes
+            self.lists[docname] = scopes
 
-    def get_outdated_docs(self, app, env, added, changed, removed) -> list[str]:
-        self.before_reading = collected_state(env)
-        return []
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
+        return []  # cards are referenced through the standard domain's labels
 
-    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        """The collecting pages that show a page whose cards of their kind, title or
-        place changed."""
-        old_order, old_pages = self.before_reading
-        new_order, new_pages = collected_state(env)
-        if new_order != old_order:
-            return sorted(env.course_card_lists)
-        changed = {
-            (doc, kind)
-            for doc in old_pages.keys() | new_pages.keys()
-            for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
-        }
-        # The notes tools of every list know the whole site's cards with notes, whatever
-        # the list's own scope.
-        notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
-        return sorted(
-            collecting
-            for collecting, scopes in env.course_card_lists.items()
-            if any(
-                (notes_changed and list_kind == "reflection")
-                or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
-                for prefix, list_kind in scopes
-            )
+
+def card_domain(env: BuildEnvironment) -> CardDomain:
+    return env.domains["course_cards"]
+
+
+def record_of(card: course_card) -> CardRecord:
+    body = [child for child in card.children if not isinstance(child, nodes.title)]
+    return CardRecord(
+        id=card["ids"][0],
+        name=card["names"][0] if card["names"] else "",
+        kind=card.kind,
+        title=card.reference_text(),
+        line=card.line,
+        text=card.astext(),
+        opening=body[0].astext() if body else "",
+        items=len(list(card.findall(nodes.list_item))),
+        notes=bool(card.get("notes")),
+        note_key=card.note_key,
+        legacy_id=card.get("legacy_id", ""),
+        conditions=conditions_around(card),
+    )
+
+
+# What the collecting pages showed before this build read its pages, per environment.
+BEFORE_READING: WeakKeyDictionary[BuildEnvironment, tuple[list[str], dict[str, tuple]]] = WeakKeyDictionary()
+
+
+def remember_collected_state(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    BEFORE_READING[env] = collected_state(env)
+    return []
+
+
+def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The collecting pages that show a page whose cards of their kind, title or place
+    changed."""
+    lists = card_domain(env).lists
+    old_order, old_pages = BEFORE_READING.pop(env, ([], {}))
+    new_order, new_pages = collected_state(env)
+    if new_order != old_order:
+        return sorted(lists)
+    changed = {
+        (doc, kind)
+        for doc in old_pages.keys() | new_pages.keys()
+        for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
+    }
+    # The notes tools of every list know the whole site's cards with notes, whatever
+    # the list's own scope.
+    notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
+    return sorted(
+        collecting
+        for collecting, scopes in lists.items()
+        if any(
+            (notes_changed and list_kind == "reflection")
+            or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
+            for prefix, list_kind in scopes
         )
+    )
 
 
 def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, str]]:
@@ -150,20 +180,20 @@ def conditions_around(card: course_card) -> list[tuple[str, str]]:
 
 
 def in_this_build(app: Sphinx, card: CardRecord) -> bool:
-    """Whether the card is on its page in the output being written: ``only`` as Sphinx
-    decides it from the builder's tags, ``ifconfig`` from the configuration."""
-    for kind, expression in card["conditions"]:
-        try:
-            if kind == "only":
-                holds = app.tags.eval_condition(expression)
-            else:
-                namespace = {value.name: value.value for value in app.config}
-                holds = eval(expression, {**namespace, "builder": app.builder.name})  # noqa: S307
-        except Exception:
-            holds = kind == "only"  # as Sphinx does: a broken only keeps its content
-        if not holds:
-            return False
-    return True
+    """Whether the card is on its page in the output being written."""
+    return all(write_cache(app).holds(app, kind, expression) for kind, expression in card["conditions"])
+
+
+def evaluate_condition(app: Sphinx, kind: str, expression: str) -> bool:
+    """``only`` as Sphinx decides it from the builder's tags, ``ifconfig`` as
+    ``sphinx.ext.ifconfig`` does: the expression over the configuration's values."""
+    try:
+        if kind == "only":
+            return app.tags.eval_condition(expression)
+        namespace = {value.name: value.value for value in app.config}
+        return bool(eval(expression, {**namespace, "builder": app.builder.name}))  # noqa: S307
+    except Exception:
+        return kind == "only"  # as Sphinx does: a broken only keeps its content
 
 
 def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
@@ -179,12 +209,6 @@ def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
         for kind in kinds
         if [c for c in old_cards if c["kind"] == kind] != [c for c in new_cards if c["kind"] == kind]
     }
-
-
-def init_environment(app: Sphinx) -> None:
-    if not hasattr(app.env, "course_cards"):
-        app.env.course_cards: dict[str, list[CardRecord]] = {}
-        app.env.course_card_lists: dict[str, list[ListScope]] = {}
 
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -211,14 +235,22 @@ SOURCE_PAGES_KEPT = 16
 class WriteCache:
     """What every collecting page of one build shares, made once while the build writes
     (a course of many weeks has many lists) and forgotten when the next build's reading
-    is done: the page order, the cards with notes, and the cards of the pages read last."""
+    is done: the page order, the cards with notes, the cards of the pages read last, and
+    whether each ``only`` and ``ifconfig`` a card sits under holds."""
 
     order: list[str]
     known_notes: list[tuple[str, str]]
+    # (kind, expression) -> whether it holds: each ``only`` and ``ifconfig`` once per build
+    conditions: dict[tuple[str, str], bool] = field(default_factory=dict)
     # page -> its cards by id, and the ids already handed out
     source_cards: OrderedDict[str, tuple[dict[str, course_card], set[str]]] = field(
         default_factory=OrderedDict
     )
+
+    def holds(self, app: Sphinx, kind: str, expression: str) -> bool:
+        if (kind, expression) not in self.conditions:
+            self.conditions[kind, expression] = evaluate_condition(app, kind, expression)
+        return self.conditions[kind, expression]
 
 
 WRITE_CACHES: WeakKeyDictionary[Builder, WriteCache] = WeakKeyDictionary()
@@ -266,7 +298,7 @@ class CardListBuilder:
             and (
                 cards := [
                     card
-                    for card in self.env.course_cards.get(docname, [])
+                    for card in card_domain(self.env).cards.get(docname, [])
                     if card["kind"] == kind and in_this_build(self.app, card)
                 ]
             )
