@@ -21,6 +21,7 @@ extensions = [
     "course_shape",
     "content_security",
     "site_html",
+    "reader_guide",
     "stable_config",
     "week_ebooks",
     "fast_navigation",
