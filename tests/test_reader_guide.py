@@ -110,3 +110,63 @@ def test_places_follow_the_toctree_and_a_reordered_week_rewrites_its_sections(ap
     again.build()
     assert place("week1/01-arriving") == "Section 2 of 2 · Week 1 – Beginnings"
     assert place("week1/02-staying") == "Section 1 of 2 · Week 1 – Beginnings"
+
+
+# Sentences that speak of the page itself, and the formats in which they must hold.
+HOME_NOTES = "Your notes"
+LINKS_BACK = "Each group links back to its section"
+PRINT_SPACE = "If you print this page, each prompt has space to write."
+SECTION_NAMES = "each with the name of the section it comes from"
+
+
+def printed_text(page, tmp_path: Path) -> str:
+    require_tool("pdftotext")
+    page.emulate_media(media="print")
+    page.pdf(path=str(tmp_path / "page.pdf"), format="A4")
+    raw = subprocess.run(
+        ["pdftotext", str(tmp_path / "page.pdf"), "-"], capture_output=True, text=True, check=True
+    )
+    return re.sub(r"\s+", " ", raw.stdout)
+
+
+@pytest.fixture(scope="module")
+def server(html):
+    local = LocalServer(html)
+    yield local
+    local.close()
+
+
+def test_the_home_page_says_readers_can_write_under_each_reflection_and_shows_the_box(
+    browser, server, tmp_path
+):
+    with visit(browser, server, "index.html") as (page, _):
+        sentence = page.locator("article .course-screen-only p", has_text=HOME_NOTES)
+        assert sentence.is_visible() and "on your device" in sentence.inner_text()
+        box = page.locator("#home-reflection-example textarea")
+        assert box.is_visible(), "the example card has the box the sentence speaks of"
+        printed = printed_text(page, tmp_path)
+    assert HOME_NOTES not in printed, "an empty box does not print, and the sentence about it neither"
+
+
+def test_the_workbook_says_only_what_holds_on_screen_on_paper_and_in_the_e_book(
+    browser, server, html, tmp_path
+):
+    with visit(browser, server, "week7/workbook.html") as (page, _):
+        assert page.locator("article", has_text=LINKS_BACK).is_visible()
+        assert page.locator(".course-card-back a").count() == len(section_pages()["week7"])
+        printed = printed_text(page, tmp_path)
+    assert LINKS_BACK not in printed, "paper cannot follow links"
+    assert PRINT_SPACE in printed
+    (book,) = (html / "ebooks").glob("*week7.epub")
+    with zipfile.ZipFile(book) as epub:
+        workbook = text_of(soup_of(epub.read("week7/workbook.xhtml")))
+    assert LINKS_BACK in workbook and "print" not in workbook, "an e-reader has no space to write"
+
+
+def test_printed_metaphors_name_the_section_each_comes_from(browser, server, tmp_path):
+    with visit(browser, server, "week7/metaphors.html") as (page, _):
+        assert page.locator("article p", has_text=SECTION_NAMES).count() == 1
+        names = page.evaluate("[...document.querySelectorAll('.course-card-back')].map(p => p.innerText)")
+        printed = printed_text(page, tmp_path)
+    assert len(names) == len(section_pages()["week7"])
+    assert all(re.sub(r"\s+", " ", name) in printed for name in names)

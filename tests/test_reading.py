@@ -139,7 +139,38 @@ def test_on_a_phone_the_footer_lines_up_and_the_grid_cards_sit_in_the_text_colum
         facts = page.evaluate(ALIGNMENT)
         assert abs(facts["copyright"] - facts["privacy"]) <= 2, "both footer lines centred alike"
         assert facts["cards"] and all(abs(x - facts["text"]) <= 1 for x in facts["cards"]), facts
-        assert set(facts["footers"]) == {"Read the section →"}, "each card says it leads somewhere"
+        assert facts["footers"] == [], "no repeated 'Read the section' bands"
+
+
+WAYS_IN = """() => {
+  const top = el => el.getBoundingClientRect().top + window.scrollY;
+  const cards = [...document.querySelectorAll('.course-sections .sd-card')];
+  return {
+    waysIn: [...document.querySelectorAll('article .course-ways-in a')].map(a => [a.textContent, top(a)]),
+    firstCard: top(cards[0]),
+    listHeight: cards.at(-1).getBoundingClientRect().bottom - cards[0].getBoundingClientRect().top,
+    cards: cards.map(card => ({links: card.querySelectorAll('a').length,
+                               title: card.querySelector('.sd-card-title').innerText,
+                               text: card.querySelector('.sd-card-text').innerText})),
+  };
+}"""
+
+
+@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+def test_a_week_page_is_a_compact_numbered_list_with_its_ways_in_near_the_top(browser, server, week):
+    sections = section_pages()[week]
+    for width, height in ((1280, 900), (PHONE, 812)):
+        with visit(browser, server, f"{week}/index.html", width=width, height=height) as (page, _):
+            facts = page.evaluate(WAYS_IN)
+            names = [name for name, _ in facts["waysIn"]]
+            assert names[:2] == [f"Your Week {week[4:]} workbook", "Metaphors at a glance"]
+            assert names[2] == "Download this week as an e-book"
+            assert all(y < min(height, facts["firstCard"]) for _, y in facts["waysIn"]), facts["waysIn"]
+            assert [card["title"].split(".")[0] for card in facts["cards"]] == [
+                str(n) for n in range(1, len(sections) + 1)
+            ]
+            assert all(card["links"] == 1 and card["text"].count(".") <= 1 for card in facts["cards"])
+            assert facts["listHeight"] <= 1.25 * height, "the sections fit on about one screen"
 
 
 @pytest.mark.parametrize("week", [week.name for week in week_folders()])
