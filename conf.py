@@ -11,7 +11,7 @@ copyright = "2026, the Safe Connections course team"
 language = "en"
 version = release = "Week 7"
 
-# Where the site's sources live; Furo's "view" and "edit" buttons link here.
+# Where the site's sources live; the footer's "Suggest a change" links here.
 source_repository = "https://github.com/safe-connections/course/"
 
 extensions = [
@@ -23,6 +23,7 @@ extensions = [
     "course_site.course_text",
     "course_site.content_security",
     "course_site.site_html",
+    "course_site.reader_guide",
     "course_site.stable_config",
     "course_site.week_ebooks",
     "course_site.fast_navigation",
@@ -55,7 +56,8 @@ html_theme_options = {
     "source_repository": source_repository,
     "source_branch": "main",
     "source_directory": "",
-    "top_of_page_buttons": ["view", "edit"],
+    # Readers get no source buttons: the pencil looked like the notes' pencil.
+    "top_of_page_buttons": [],
 }
 
 latex_documents = [

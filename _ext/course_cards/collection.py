@@ -315,7 +315,8 @@ class CardListBuilder:
     def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
         """An "On this page" list of the groups: the theme's own contents are made while
         pages are read, before the groups exist."""
-        if len(sections) < 2:
+        # Cards named by their own headings are their own list of contents.
+        if len(sections) < 2 or all("course-card-group-named" in s["classes"] for s in sections):
             return []
         items = nodes.bullet_list()
         for section in sections:
@@ -339,6 +340,16 @@ class CardListBuilder:
             ids=[nodes.make_id(f"{self.list_id}-{docname}")],
             classes=["course-card-group", self.placeholder["kind"], "no-search"],
         )
+        if self.placeholder["kind"] == "metaphor" and len(cards) == 1 and not self.placeholder["titles_only"]:
+            # A section's one image leads, named by its own title; the section is the
+            # small link back under it.
+            (card,) = cards
+            section["classes"].append("course-card-group-named")
+            section += nodes.title(card["title"], card["title"])
+            section += self.copy_card(docname, card)
+            back = nodes.Text(page_title)
+            section += nodes.paragraph("", "", self.link(docname, "", back), classes=["course-card-back"])
+            return section
         # The heading names the section; one quiet link under it leads back there.
         section += nodes.title(page_title, page_title)
         back = nodes.Text(str(_("Read the whole section")))
