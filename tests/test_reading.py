@@ -83,7 +83,7 @@ def test_metaphors_at_a_glance_lead_with_the_metaphors_names(html):
     article = soup(html / "week7" / "metaphors.html").find("article")
     assert not article.select(".course-card-contents"), "the headings are the list"
     for group, docname in zip(
-        article.select("section.course-card-group"), section_pages()["week7"], strict=True
+        article.select("section.course-card-group"), list(COURSE.week("week7").sections), strict=True
     ):
         section = soup(html / f"{docname}.html")
         name = section.select_one(".course-card.metaphor .course-card-title").get_text()
@@ -156,9 +156,9 @@ WAYS_IN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_a_week_page_is_a_compact_numbered_list_with_its_ways_in_near_the_top(browser, server, week):
-    sections = section_pages()[week]
+    sections = list(COURSE.week(week).sections)
     for width, height in ((1280, 900), (PHONE, 812)):
         with visit(browser, server, f"{week}/index.html", width=width, height=height) as (page, _):
             facts = page.evaluate(WAYS_IN)
@@ -237,7 +237,9 @@ def test_body_text_keeps_a_comfortable_measure_on_a_desktop(browser, server, mod
         assert sorted(full_lines)[len(full_lines) // 2] >= 60, full_lines
 
 
-@pytest.mark.parametrize("docname", section_pages()["week7"] + ["week7/index", "week7/workbook", "index"])
+@pytest.mark.parametrize(
+    "docname", list(COURSE.week("week7").sections) + ["week7/index", "week7/workbook", "index"]
+)
 def test_titles_are_calm_on_a_phone_and_on_a_desktop(browser, server, docname):
     with visit(browser, server, f"{docname}.html", width=PHONE) as (page, _):
         (title, *rest) = page.evaluate(HEADINGS)
