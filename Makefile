@@ -9,7 +9,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 
-.PHONY: html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: html check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 
 # The virtualenv counts as made only once pip is ready in it, so a failed attempt is redone.
 $(VENV)/.created:
@@ -45,8 +45,13 @@ html: $(VENV)/.docs
 check: html $(VENV)/.test
 	@$(BIN)/pre-commit run --all-files
 
-test: check
+test: check test-js
 	$(BIN)/python -m pytest
+
+# The notes file format and store, under Node's own test runner: no browser, no packages.
+test-js:
+	@command -v node >/dev/null || { echo "Node.js is missing: run make browser-deps."; exit 1; }
+	node --test tests/js/
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check _ext tests tools conf.py
@@ -79,16 +84,16 @@ bench: $(VENV)/.test
 bench-check: $(VENV)/.test
 	$(BIN)/python tools/bench/bench.py --check
 
-# Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
-# (Playwright's own browser download does not work here). Needs root or sudo; does
-# nothing when all three are present.
+# Debian's Chromium, pdftotext, EPUBCheck and Node.js, for the browser, e-book and
+# notes-script tests (Playwright's own browser download does not work here). Needs root
+# or sudo; does nothing when all four are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ]; then \
-		echo "chromium, pdftotext and epubcheck are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] && command -v node >/dev/null; then \
+		echo "chromium, pdftotext, epubcheck and node are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck nodejs; \
 	fi
 
 screenshots: html $(VENV)/.test browser-deps

@@ -57,7 +57,8 @@ def stored_notes(page, root: str = "/") -> dict[str, str]:
     """This site's notes as {card id: text}; the store is keyed by the site's root path."""
     prefix = f"course-notes:{root}:"
     return page.evaluate(
-        """prefix => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith(prefix))
+        """prefix => Object.fromEntries(Object.keys(localStorage)
+        .filter(k => k.startsWith(prefix) && !k.startsWith(prefix + '@'))
         .map(k => [k.slice(prefix.length).split('#').pop(), JSON.parse(localStorage.getItem(k)).text]))""",
         prefix,
     )
@@ -151,8 +152,20 @@ def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        status_of(page).filter(has_text="Nothing to import").wait_for()
+        ask = page.locator("dialog.course-notes-ask")
+        assert "1 note in this file differs" in ask.inner_text()
+        assert page.evaluate("document.activeElement.textContent") == "Keep mine", (
+            "the default keeps what is here"
+        )
+        page.keyboard.press("Escape")
+        status_of(page).filter(has_text="Your notes here were kept").wait_for()
         assert stored_notes(page)["reflect-first"] == "A newer note."
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
+        ask.get_by_role("button", name="Keep both").click()
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        both = stored_notes(page)["reflect-first"]
+        assert both == "A newer note.\n\nFrom the downloaded file (2020-01-01):\nAn old note."
+        expect_value(page, "[data-notes$='#reflect-first'] textarea", both)
 
 
 def test_delete_all_clears_every_note_after_confirmation(browser, project):
@@ -182,7 +195,8 @@ def test_notes_of_vanished_cards_are_kept_and_listed(browser, editable_project):
         assert orphans.locator("h2").inner_text() == "Notes from cards that no longer exist"
         assert "Still mine." in orphans.inner_text() and "A section" in orphans.inner_text()
         assert stored_notes(page)["reflect-second"] == "Still mine."
-        assert "Untitled one" not in orphans.inner_text(), "notes of cards elsewhere are not orphans"
+        listed = orphans.locator(".course-notes-orphan-text").all_inner_texts()
+        assert listed == ["Still mine."], "notes of cards elsewhere are not orphans"
 
 
 def test_when_storage_fails_the_reader_is_told_and_the_text_stays(browser, project):
@@ -458,6 +472,7 @@ def test_a_file_from_another_course_asks_first(browser, project, tmp_path):
         assert stored_notes(page) == {"reflect-first": "Mine."}
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
+        page.locator("dialog.course-notes-ask").get_by_role("button", name="Use the file's").click()
         status_of(page).filter(has_text="Imported 1 note.").wait_for()
         assert stored_notes(page) == {"reflect-first": "From elsewhere."}
 
@@ -483,7 +498,7 @@ def test_messages_say_exactly_what_happened(browser, project, tmp_path):
         status_of(page).filter(has_text="Imported 2 notes.").wait_for()
         picker.set_input_files(str(tmp_path / "two.md"))
         status_of(page).filter(has_text="Nothing to import").wait_for()
-        assert "Import notes from a downloaded .md file" in page.locator(".course-notes-tools").inner_text()
+        assert page.get_by_role("button", name="Bring back notes from a file you downloaded").count() == 1
 
 
 def test_the_notes_box_grows_with_its_text(browser, project):

@@ -19,7 +19,7 @@ from sphinx.locale import get_translation
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
 
-from .nodes import card_list, course_card, notes_tools
+from .nodes import card_list, course_card, notes_tools, reading_progress
 from .shared import CardRecord, ListScope, warn
 
 if TYPE_CHECKING:
@@ -88,13 +88,19 @@ class CardCollector(EnvironmentCollector):
                 notes=bool(card.get("notes")),
                 note_key=card.note_key,
                 legacy_id=card.get("legacy_id", ""),
+                formerly=card.get("formerly", []),
                 conditions=conditions_around(card),
             )
             for card in doctree.findall(course_card)
         ]
         if cards:
             env.course_cards[docname] = cards
-        scopes = sorted({(p["prefix"], p["kind"]) for p in doctree.findall(card_list)})
+        # A "continue reading" line shows the titles and reflections of the pages it
+        # follows, as a list of reflections does: it is rewritten when they change.
+        scopes = sorted(
+            {(p["prefix"], p["kind"]) for p in doctree.findall(card_list)}
+            | {(p["prefix"], "reflection") for p in doctree.findall(reading_progress)}
+        )
         if scopes:
             env.course_card_lists[docname] = scopes
 
@@ -128,10 +134,10 @@ class CardCollector(EnvironmentCollector):
         )
 
 
-def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, str]]:
-    """(note key, legacy id) of every card with notes, in reading order."""
+def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, ...]]:
+    """(note key, legacy id, former keys…) of every card with notes, in reading order."""
     return [
-        (card["note_key"], card["legacy_id"])
+        (card["note_key"], card["legacy_id"], *card.get("formerly", []))
         for doc in order
         for card in pages.get(doc, ("", []))[1]
         if card["notes"]
@@ -214,7 +220,7 @@ class WriteCache:
     is done: the page order, the cards with notes, and the cards of the pages read last."""
 
     order: list[str]
-    known_notes: list[tuple[str, str]]
+    known_notes: list[tuple[str, ...]]
     # page -> its cards by id, and the ids already handed out
     source_cards: OrderedDict[str, tuple[dict[str, course_card], set[str]]] = field(
         default_factory=OrderedDict
@@ -278,7 +284,8 @@ class CardListBuilder:
         self.resolve_references(sections)
         contents = self.contents(sections)
         listing = nodes.container("", *sections, classes=["course-card-list", kind])
-        return self.notes_tools(kind) + contents + [listing]
+        # The prompts come first; the tools that keep the notes safe follow them.
+        return [*contents, listing, *self.notes_tools(kind)]
 
     def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
         """An "On this page" list of the groups: the theme's own contents are made while
@@ -361,3 +368,34 @@ class CardListBuilder:
         document += sections
         self.env.resolve_references(document, self.fromdocname, self.app.builder)
         document.children = []
+
+
+def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Give each "continue reading" line its sections: (page, link, "N. Title") of every
+    page under its prefix that ends with a reflection card with notes, in reading order,
+    and the page after them all, the first with a list of reflections."""
+    env = app.env
+    for placeholder in list(doctree.findall(reading_progress)):
+        prefix = placeholder["prefix"]
+        pages = [doc for doc in write_cache(app).order if doc.startswith(prefix)]
+        sections = [doc for doc in pages if any(card["notes"] for card in env.course_cards.get(doc, []))]
+        after = next(
+            (
+                doc
+                for doc in pages
+                if any(kind == "reflection" for _, kind in env.course_card_lists.get(doc, []))
+            ),
+            None,
+        )
+        uri = app.builder.get_relative_uri
+
+        def title(doc: str) -> str:
+            return env.titles[doc].astext() if doc in env.titles else doc
+
+        placeholder["sections"] = [
+            (doc, uri(fromdocname, doc), f"{number}. {title(doc)}")
+            for number, doc in enumerate(sections, start=1)
+        ]
+        placeholder["after"] = (after, uri(fromdocname, after), title(after)) if after else None
+        if not sections:
+            warn(f"continue-reading :from: {prefix!r} finds no page with notes", "from", placeholder)
