@@ -99,7 +99,7 @@ class CardCollector(EnvironmentCollector):
         # follows, as a list of reflections does: it is rewritten when they change.
         scopes = sorted(
             {(p["prefix"], p["kind"]) for p in doctree.findall(card_list)}
-            | {(p["prefix"], "reflection") for p in doctree.findall(reading_progress)}
+            | {(p["prefix"], "progress") for p in doctree.findall(reading_progress)}
         )
         if scopes:
             env.course_card_lists[docname] = scopes
@@ -127,11 +127,18 @@ class CardCollector(EnvironmentCollector):
             collecting
             for collecting, scopes in env.course_card_lists.items()
             if any(
-                (notes_changed and list_kind == "reflection")
-                or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
+                (notes_changed and list_kind in ("reflection", "progress"))
+                or any(
+                    doc.startswith(prefix) and kind == FOLLOWS.get(list_kind, list_kind)
+                    for doc, kind in changed
+                )
                 for prefix, list_kind in scopes
             )
         )
+
+
+# A "continue reading" line follows the pages' reflection cards.
+FOLLOWS = {"progress": "reflection"}
 
 
 def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, ...]]:
@@ -376,6 +383,9 @@ def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str
     and the page after them all, the first with a list of reflections."""
     env = app.env
     for placeholder in list(doctree.findall(reading_progress)):
+        if app.builder.name.startswith("epub"):  # no script, no progress: nothing to fill
+            placeholder.parent.remove(placeholder)
+            continue
         prefix = placeholder["prefix"]
         pages = [doc for doc in write_cache(app).order if doc.startswith(prefix)]
         sections = [doc for doc in pages if any(card["notes"] for card in env.course_cards.get(doc, []))]

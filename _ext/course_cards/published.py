@@ -28,7 +28,8 @@ def read_published(path: Path) -> list[tuple[int, str, str]]:
 
 
 def check_published_ids(app: Sphinx, env: BuildEnvironment) -> None:
-    if not app.config.course_cards_published_ids:
+    # E-books are built from a week's pages alone: the whole site's cards are not there.
+    if not app.config.course_cards_published_ids or app.builder.name.startswith("epub"):
         return
     path = Path(app.confdir, app.config.course_cards_published_ids)
     if not path.is_file():
