@@ -88,7 +88,8 @@
         seen = note;
         conflicted = false;
         say(saved, t.saved);
-        copies().forEach((editor) => editor.adopt(note));
+        copies().forEach((other) => other.adopt(note));
+        N.page.onSave.forEach((/** @type {Function} */ listen) => listen());
         askToPersist();
       } catch {
         say(saved, t.storageFailed);
@@ -202,5 +203,5 @@
   });
 
   // What the workbook's tools need of this page.
-  N.page = { settings, t, plurals, store, make, status, say, editors, updateAll, showProgress, onChange: [] };
+  N.page = { settings, t, plurals, store, make, status, say, editors, updateAll, showProgress, onChange: [], onSave: [] };
 })();

@@ -84,7 +84,7 @@
     const when = store.lastDownload();
     const date = when ? new Intl.DateTimeFormat(document.documentElement.lang || "en", { dateStyle: "long" }).format(new Date(when)) : "";
     const line = when ? format.fill(t.lastDownload, date) : t.neverDownloaded;
-    say(last, store.changedSinceDownload() ? `${line} ${t.remindDownload}` : line);
+    say(last, when && store.changedSinceDownload() ? `${line} ${t.remindDownload}` : line);
   };
 
   const ordered = () => {
@@ -165,6 +165,7 @@
   };
 
   N.page.onChange.push(listOthers, showLast);
+  N.page.onSave.push(showLast);
   tools.append(
     make("h2", { textContent: t.toolsHeading }),
     make("div", { className: "course-notes-actions" }, button(t.download, download), button(t.import, () => picker.click()), picker),
