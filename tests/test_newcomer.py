@@ -84,6 +84,9 @@ def test_a_new_section_and_a_new_week_build_strictly_once_filled_in(clone):
     built = make(clone, "html")
     assert built.returncode == 0, built.stderr
     assert (clone / "_build" / "html" / "week8" / "01-introduction.html").is_file()
+    published = (clone / "published-card-ids.txt").read_text(encoding="utf-8").splitlines()
+    assert "week7/09-resting-together reflect-week7-resting-together" in published, "scaffolds record ids"
+    assert "week8/01-introduction metaphor-week8-introduction" in published
 
     structure = run(
         clone,

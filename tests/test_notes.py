@@ -613,13 +613,19 @@ def test_reading_progress_offers_to_continue_everywhere_until_deleted(browser, p
         assert page.evaluate("window.cspViolations") == []
 
 
-def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project):
+@pytest.mark.parametrize("mode", ["light", "os-dark"])
+def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
     _, _, server = project
-    with visit(browser, server, "index.html") as (page, _):
+    with visit(browser, server, "index.html", mode=mode) as (page, _):
         read_to_the_end(page, server, "section.html")
         page.goto(server.url + "index.html")
         clear = page.locator(".course-progress-clear")
         assert clear.is_visible()
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert [v["id"] for v in result.response["violations"]] == []
         before = page.locator(".course-progress").bounding_box()
         clear.click()
         assert page.locator(".course-progress-next").inner_text() == "Start with 1. A section"
@@ -799,3 +805,23 @@ def test_an_orphaned_note_can_be_reattached_or_deleted(browser, project):
         orphans.filter(has_text="Not wanted.").get_by_role("button", name="Delete this note").click()
         assert page.locator(".course-notes-orphans").count() == 0
         assert stored_notes(page) == {"reflect-first": "Lost words."}
+
+
+def test_notes_and_progress_work_read_from_disk(browser, project):
+    _, _, server = project
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        root = server.root.as_uri() + "/"
+        page.goto(root + "section.html")
+        type_note(page, "reflect-first", "Written from a file on disk.")
+        page.locator("#reflect-second").scroll_into_view_if_needed()
+        page.goto(root + "index.html")
+        expect_text(page, ".course-progress-next", "Continue with 2. Untitled one")
+        page.goto(root + "section.html")
+        assert page.locator("#reflect-first textarea").input_value() == "Written from a file on disk."
+        assert errors == []
+    finally:
+        context.close()
