@@ -152,8 +152,8 @@ def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        ask = page.locator("dialog.course-notes-ask")
-        assert "1 note in this file differs" in ask.inner_text()
+        ask = page.get_by_role("dialog", name="1 note in this file differs from the one here.", exact=False)
+        assert ask.get_by_role("button").all_inner_texts() == ["Keep mine", "Use the file's", "Keep both"]
         assert page.evaluate("document.activeElement.textContent") == "Keep mine", (
             "the default keeps what is here"
         )
@@ -705,12 +705,17 @@ def test_the_workbook_tells_when_notes_were_last_downloaded(browser, project, tm
     _, _, server = project
     with visit(browser, server, "workbook.html") as (page, _):
         page.evaluate(
+            """() => { window.persistAsked = 0;
+            navigator.storage.persist = () => { window.persistAsked += 1; return Promise.resolve(false); }; }"""
+        )
+        page.evaluate(
             """() => { window.revoked = []; const revoke = URL.revokeObjectURL;
             URL.revokeObjectURL = url => { window.revoked.push(url); revoke(url); }; }"""
         )
         last = page.locator(".course-notes-last")
         assert last.inner_text() == "You have not downloaded your notes yet."
         type_note(page, "reflect-first", "Worth keeping.")
+        assert page.evaluate("window.persistAsked") == 1, "persistent storage asked for once"
         with page.expect_download() as download:
             page.get_by_role("button", name="Download my notes").click()
         download.value.save_as(tmp_path / "kept.md")

@@ -112,9 +112,10 @@
   /** @returns {Promise<"mine" | "theirs" | "both">} */
   const ask = (/** @type {number} */ count) => new Promise((answer) => {
     const dialog = /** @type {HTMLDialogElement} */ (make("dialog", { className: "course-notes-ask" }));
+    dialog.setAttribute("aria-labelledby", "course-notes-ask-question");
     const choose = (/** @type {"mine" | "theirs" | "both"} */ choice) => () => { dialog.close(); dialog.remove(); answer(choice); };
     const mine = button(t.keepMineImport, choose("mine"));
-    dialog.append(make("p", { textContent: format.counted(t.askDiffer, count, plurals) }),
+    dialog.append(make("p", { id: "course-notes-ask-question", textContent: format.counted(t.askDiffer, count, plurals) }),
       make("div", { className: "course-notes-actions" }, mine, button(t.useFile, choose("theirs")), button(t.keepBoth, choose("both"))));
     dialog.addEventListener("cancel", (event) => { event.preventDefault(); choose("mine")(); });
     document.body.append(dialog);
