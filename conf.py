@@ -36,6 +36,8 @@ course_text = {"week7": "tests/data/week7-source.txt"}
 # Readers may keep private notes under reflection cards, in their own browser only.
 course_cards_notes = True
 course_cards_privacy_page = "privacy"
+# Cards readers may have notes for; the build warns when one disappears without :formerly:.
+course_cards_published_ids = "published-card-ids.txt"
 # Each week also as an e-book, linked from its landing page.
 week_ebooks = True
 myst_heading_anchors = 3

@@ -145,7 +145,7 @@ def test_pre_commit_passes_on_the_repository_as_it_is():
 def test_contributing_guide_links_the_authoring_page_and_explains_ids():
     guide = (REPO / "CONTRIBUTING.md").read_text()
     assert "contributing/authoring.md" in guide
-    assert "tests/card-ids.txt" in guide
+    assert "published-card-ids.txt" in guide and ":formerly:" in guide
     for step in ("make livehtml", "make test", "make cards-diff"):
         assert step in guide
     assert (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()

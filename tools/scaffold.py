@@ -181,7 +181,18 @@ def new_section(repo: Path, week: int, title: str) -> Path:
     page.write_text(SECTION.format(title=title, week=week, slug=slug(title)), encoding="utf-8")
     insert_toctree_entry(folder / "index.md", name, before=("workbook", "metaphors"))
     insert_grid_card(folder / "index.md", GRID_CARD.format(number=number, title=title, name=name))
+    record_card_ids(
+        repo, f"week{week}/{name}", [f"{kind}-week{week}-{slug(title)}" for kind in ("metaphor", "reflect")]
+    )
     return page
+
+
+def record_card_ids(repo: Path, page: str, card_ids: list[str]) -> None:
+    """New cards join the published ids, which the build keeps from disappearing."""
+    published = repo / "published-card-ids.txt"
+    if published.is_file():
+        with published.open("a", encoding="utf-8") as ids:
+            ids.writelines(f"{page} {card_id}\n" for card_id in card_ids)
 
 
 def new_week(repo: Path, week: int, title: str, first_section: str) -> list[Path]:

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# What docutils, Sphinx, MyST, sphinx-design and the card extension write in an article.
+# What docutils, Sphinx, MyST, sphinx-design and the card extension (its notes and reading
+# progress controls are buttons) write in an article.
 ELEMENTS = frozenset(
-    """a abbr article aside blockquote br caption cite code col colgroup dd del details dfn
+    """a abbr article aside blockquote br button caption cite code col colgroup dd del details dfn
     div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img input ins kbd label
     li mark nav noscript ol p pre q rp rt ruby s samp section small span strong sub summary sup
     table tbody td tfoot th thead tr tt u ul var wbr svg path g circle rect line polyline
