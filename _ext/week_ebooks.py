@@ -133,7 +133,9 @@ class WeekBook(Epub3Builder):
             epub_contributor=app.config.author,
             epub_publisher=app.config.author,
             epub_language=app.config.language or "en",
-            epub_description=description(site.env, root),
+            epub_description=description(site.env, root) or f"Week {number} of {app.config.project}.",
+            epub_use_index=False,
+            version=app.config.version or f"Week {number}",
             epub_tocscope="includehidden",
             epub_tocdepth=1,
         )
@@ -259,6 +261,10 @@ def link_card_footers(doctree: nodes.document) -> None:
         if "sd-stretched-link" not in stretched["classes"]:
             continue
         card = stretched.parent
+        while card is not None and "sd-card" not in card.get("classes", []):
+            card = card.parent
+        if card is None:
+            continue
         footer = next((c for c in card.children if "sd-card-footer" in c.get("classes", [])), None)
         paragraph = next(footer.findall(nodes.paragraph), None) if footer is not None else None
         if paragraph is None:
@@ -266,7 +272,7 @@ def link_card_footers(doctree: nodes.document) -> None:
         link = nodes.reference("", "", *paragraph.children, refuri=stretched["refuri"], internal=True)
         paragraph.children = []
         paragraph += link
-        card.remove(stretched)
+        stretched.parent.remove(stretched)
 
 
 class OncePerBuild(std_logging.Filter):
@@ -280,6 +286,7 @@ class OncePerBuild(std_logging.Filter):
         self.translator = WarningLogRecordTranslator(app)
         self.seen: set[tuple[str, str]] = set()
         self.in_books = False
+        self.given_in_books = 0  # warnings let through while books were written
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         probe = copy.copy(record)
@@ -288,6 +295,7 @@ class OncePerBuild(std_logging.Filter):
         if self.in_books and key in self.seen:
             return False
         self.seen.add(key)
+        self.given_in_books += self.in_books
         return True
 
 
@@ -301,7 +309,9 @@ def warning_handlers() -> list[std_logging.Handler]:
     return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
 
 
-def start(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def start(app: Sphinx, builder: Any) -> None:
+    """When writing starts (while reading, Sphinx holds warnings back in a handler of its
+    own)."""
     if not builds_ebooks(app):
         return
     FILTERS[app.builder] = once = OncePerBuild(app)
@@ -341,10 +351,14 @@ def builder_in_place(app: Sphinx, book_folder: Path) -> Iterator[None]:
             app.tags.remove(tag)
 
 
+def book_folder(app: Sphinx, week: str) -> Path:
+    return Path(f"{app.doctreedir}-{week}-epub")
+
+
 def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
     site = app.builder
     pages = book_pages(site.env, week)
-    folder = Path(f"{app.doctreedir}-{week}-epub")
+    folder = book_folder(app, week)
     with builder_in_place(app, folder):
         book = WeekBook(app, site, week, number, pages)
         app.builder = book
@@ -357,9 +371,46 @@ def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
             book.write_doc_serialized(page, doctree)
             book.write_doc(page, doctree)
         book.finish()
-    (target / f"{book.config.epub_basename}.epub").write_bytes(
-        (folder / f"{book.config.epub_basename}.epub").read_bytes()
-    )
+    name = f"{book.config.epub_basename}.epub"
+    (target / name).write_bytes((folder / name).read_bytes())
+
+
+def write_books(app: Sphinx, once: OncePerBuild, written: set[str]) -> None:
+    """Writes again the books of the weeks with a page written by this build, and those
+    whose last writing gave a warning (marked in their folder), so that a book's warning
+    is given again on every build until it is fixed, as a page's would be after
+    ``make html`` reads every page again."""
+    target = Path(app.outdir) / FOLDER
+    target.mkdir(exist_ok=True)
+    books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
+    for stale in target.glob("*.epub"):
+        if stale.name not in books:
+            stale.unlink()
+    once.in_books = True
+    for filename, (week, number) in books.items():
+        warned = Path(f"{book_folder(app, week)}.warned")
+        changed = any(page.startswith(f"{week}/") for page in written)
+        if not (changed or warned.exists() or not (target / filename).is_file()):
+            continue
+        before = once.given_in_books
+        try:
+            write_book(app, week, number, target)
+        except Exception as error:  # a book's failure is a warning; the site stays built
+            (target / filename).unlink(missing_ok=True)
+            logger.warning(
+                "the e-book of %s could not be written: %s: %s",
+                week,
+                type(error).__name__,
+                error,
+                location=f"{week}/index",
+                type="week_ebooks",
+                subtype="build",
+            )
+        if once.given_in_books > before:
+            warned.parent.mkdir(parents=True, exist_ok=True)
+            warned.touch()
+        else:
+            warned.unlink(missing_ok=True)
 
 
 def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -368,19 +419,8 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
     if once is None:
         return
     try:
-        if exception is not None:
-            return
-        target = Path(app.outdir) / FOLDER
-        target.mkdir(exist_ok=True)
-        books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
-        for stale in target.glob("*.epub"):
-            if stale.name not in books:
-                stale.unlink()
-        once.in_books = True
-        for filename, (week, number) in books.items():
-            changed = any(page.startswith(f"{week}/") for page in written)
-            if changed or not (target / filename).is_file():
-                write_book(app, week, number, target)
+        if exception is None:
+            write_books(app, once, written)
     finally:
         for handler in warning_handlers():
             if once in handler.filters:
@@ -389,7 +429,7 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
-    app.connect("env-before-read-docs", start)
+    app.connect("write-started", start)
     app.connect("doctree-resolved", note_written)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)
