@@ -48,7 +48,9 @@ def edit_a_paragraph(source: Path) -> None:
 
 
 def retitle_a_section(source: Path) -> None:
-    edit(section(source, 3), "# The Difference Between Connection and Compliance", "# Connection or Compliance")
+    edit(
+        section(source, 3), "# The Difference Between Connection and Compliance", "# Connection or Compliance"
+    )
 
 
 def grid_card(text: str, page: str) -> str:
@@ -81,7 +83,9 @@ def add_a_section(source: Path) -> None:
     index = source / WEEK / "index.md"
     edit(index, f"{last.stem}\nworkbook", f"{last.stem}\n09-once-more\nworkbook")
     card = grid_card(index.read_text(encoding="utf-8"), last.stem)
-    new_card = re.sub(r"(grid-item-card\} )[^\n]*", r"\g<1>9. Once More", card).replace(last.stem, "09-once-more")
+    new_card = re.sub(r"(grid-item-card\} )[^\n]*", r"\g<1>9. Once More", card).replace(
+        last.stem, "09-once-more"
+    )
     edit(index, card, card + new_card)
 
 
@@ -112,7 +116,9 @@ def add_a_week(source: Path) -> None:
     week = source / "week8"
     week.mkdir()
     for page in (source / WEEK).glob("*.md"):
-        text = week_copy(page.read_text(encoding="utf-8"), "week8").replace(f":from: {WEEK}/", ":from: week8/")
+        text = week_copy(page.read_text(encoding="utf-8"), "week8").replace(
+            f":from: {WEEK}/", ":from: week8/"
+        )
         (week / page.name).write_text(text.replace("# Week 7 –", "# Week 8 –"), encoding="utf-8")
     edit(source / "index.md", f"\n{WEEK}/index\n```", f"\n{WEEK}/index\nweek8/index\n```")
 
