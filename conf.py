@@ -11,7 +11,7 @@ copyright = "2026, the Safe Connections course team"
 language = "en"
 version = release = "Week 7"
 
-# Where the site's sources live; Furo's "view" and "edit" buttons link here.
+# Where the site's sources live; the footer's "Suggest a change" links here.
 source_repository = "https://github.com/safe-connections/course/"
 
 extensions = [
@@ -24,6 +24,7 @@ extensions = [
     "course_site.home",
     "course_site.content_security",
     "course_site.site_html",
+    "course_site.reader_guide",
     "course_site.stable_config",
     "course_site.week_ebooks",
     "course_site.fast_navigation",
@@ -38,6 +39,8 @@ course_text = {"week7": "tests/data/week7-source.txt"}
 # Readers may keep private notes under reflection cards, in their own browser only.
 course_cards_notes = True
 course_cards_privacy_page = "privacy"
+# Cards readers may have notes for; the build warns when one disappears without :formerly:.
+course_cards_published_ids = "published-card-ids.txt"
 # Each week also as an e-book, linked from its landing page.
 week_ebooks = True
 myst_heading_anchors = 3
@@ -58,7 +61,8 @@ html_theme_options = {
     "source_repository": source_repository,
     "source_branch": "main",
     "source_directory": "",
-    "top_of_page_buttons": ["view", "edit"],
+    # Readers get no source buttons: the pencil looked like the notes' pencil.
+    "top_of_page_buttons": [],
 }
 
 latex_documents = [

@@ -33,7 +33,7 @@ def rootdir() -> Path:
 
 
 def sphinx_build(
-    srcdir: Path, outdir: Path, builder: str, *options: str, quiet: bool = True
+    srcdir: Path, outdir: Path, builder: str, *options: str, quiet: bool = True, env: dict | None = None
 ) -> subprocess.CompletedProcess:
     """Run sphinx-build exactly as `make html` does: strict and nitpicky (and with its
     messages on stdout unless ``quiet``)."""
@@ -57,7 +57,7 @@ def sphinx_build(
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO / "_ext")},
     )
 
 

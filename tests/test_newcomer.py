@@ -113,6 +113,10 @@ def test_a_course_grown_as_contributing_says_builds_strictly_and_passes_the_stru
     built = make(clone, "html")
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr
     assert (clone / "_build" / "html" / f"week{new}" / "02-second-steps.html").is_file()
+    published = (clone / "published-card-ids.txt").read_text(encoding="utf-8").splitlines()
+    section = f"week7/{len(week7.sections) + 1:02d}-resting-together"
+    assert f"{section} reflect-week7-resting-together" in published, "scaffolds record ids"
+    assert f"week{new}/01-introduction metaphor-week{new}-introduction" in published
 
     tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *GROWN_TESTS)
     assert tests.returncode == 0, tests.stdout[-3000:]

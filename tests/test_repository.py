@@ -211,7 +211,7 @@ def test_pre_commit_passes_on_the_repository_as_it_is():
 def test_contributing_guide_links_the_authoring_page_and_explains_ids():
     guide = (REPO / "CONTRIBUTING.md").read_text()
     assert "contributing/authoring.md" in guide
-    assert "tests/card-ids.txt" in guide
+    assert "published-card-ids.txt" in guide and ":formerly:" in guide
     for step in ("make livehtml", "make test", "make cards-diff"):
         assert step in guide
     assert (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
@@ -220,15 +220,15 @@ def test_contributing_guide_links_the_authoring_page_and_explains_ids():
 
 
 def test_readme_and_architecture_name_every_module_of_the_site_package():
-    modules = sorted(
-        path.stem for path in (REPO / "_ext" / "course_site").glob("*.py") if path.stem != "__init__"
-    )
+    site = REPO / "_ext" / "course_site"
+    modules = sorted(f"{path.stem}.py" for path in site.glob("*.py") if path.stem != "__init__")
+    packages = sorted(f"{path.parent.name}/" for path in site.glob("*/__init__.py"))
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    assert modules
-    for module in modules:
-        assert f"`_ext/course_site/{module}.py`" in readme, f"README's layout table: add {module}.py"
-        assert f"`{module}.py`" in architecture, f"ARCHITECTURE.md: say what {module}.py is for"
+    assert modules and packages
+    for module in modules + packages:
+        assert f"`_ext/course_site/{module}`" in readme, f"README's layout table: add {module}"
+        assert f"`{module}`" in architecture, f"ARCHITECTURE.md: say what {module} is for"
 
 
 def test_plain_make_lists_every_target_one_line_each():

@@ -106,12 +106,32 @@ def test_favicon_is_a_local_svg(html):
     assert (html / "_static" / "favicon.svg").is_file()
 
 
-def test_view_and_edit_buttons_point_at_the_page_source(html):
-    page = soup(html / "week7" / "05-boundaries-in-connection.html")
-    view = urlparse(page.select_one(".view-this-page a")["href"]).path
-    edit = urlparse(page.select_one(".edit-this-page a")["href"]).path
-    assert view.endswith("/blob/main/week7/05-boundaries-in-connection.md")
+def test_reader_pages_carry_no_source_buttons_only_a_quiet_suggestion_in_the_footer(html):
+    for page in [html / "index.html", html / "week7" / "05-boundaries-in-connection.html"]:
+        document = soup(page)
+        assert document.select(".view-this-page, .edit-this-page, .content-icon-container a") == []
+        suggest = document.select_one("footer .site-contributor-links a[rel=edit]")
+        assert suggest.get_text() == "Suggest a change"
+    edit = urlparse(suggest["href"]).path
     assert edit.endswith("/edit/main/week7/05-boundaries-in-connection.md")
+
+
+def test_contributor_pages_are_built_but_kept_out_of_the_readers_way(html):
+    for page in html.rglob("*.html"):
+        if "_static" in page.parts or "ebooks" in page.parts:
+            continue
+        document = soup(page)
+        assert not [a for a in document.select(".sidebar-tree a[href]") if "contributing/" in a["href"]], page
+        for neighbour in document.select(".related-pages a[href]"):
+            assert "contributing/" not in neighbour["href"] or page.parent.name == "contributing", page
+        footer = document.select_one("footer .site-contributor-links a")
+        assert footer is not None and footer.get_text() == "For contributors", page
+        target = page if footer["href"] == "#" else (page.parent / footer["href"]).resolve()
+        assert target == (html / "contributing" / "authoring.html").resolve(), page
+    authoring = soup(html / "contributing" / "authoring.html")
+    assert authoring.select_one('article a[href="extension.html"]'), "the second guide is one link further"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "contributing/authoring.md" in readme and "contributing/extension.md" in readme
 
 
 RESOURCE_ATTRIBUTES = {

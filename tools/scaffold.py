@@ -48,10 +48,6 @@ GRID_CARD = """\
 :link-type: doc
 
 [WRITE: one sentence on what the reader finds in this section]
-
-```{{card-footer}}
-Read the section →
-```
 :::
 
 """
@@ -67,13 +63,17 @@ myst:
 
 [WRITE: a few sentences that welcome the reader to this week and say what it is about]
 
-You can move through the sections in order, one sitting or several. Take your time; there is
-no pace to keep. When you are ready to gather your thoughts, the [workbook](workbook.md)
-brings every reflection of the week together on one page, and
-[Metaphors at a glance](metaphors.md) shows the week's images together.
+:::{{container}} course-ways-in
+- [Your Week {week} workbook](workbook.md): every reflection of the week on one page.
+- [Metaphors at a glance](metaphors.md): the week's images together.
+:::
 
-::::{{grid}} 1 1 2 2
-:gutter: 3
+You can move through the sections in order, one sitting or several. Take your time; there is
+no pace to keep.
+
+::::{{grid}} 1
+:gutter: 2
+:class-container: course-sections
 
 ::::
 
@@ -97,8 +97,15 @@ myst:
 
 Here are all of this week's reflection prompts, gathered section by section. You might work
 through them in one sitting or come back to them over several days. There are no right
-answers; a few honest sentences are plenty. If you print this page, each prompt has space to
-write.
+answers; a few honest sentences are plenty.
+
+:::{{container}} course-screen-only
+Each group links back to its section if you would like to reread it first.
+:::
+
+```{{only}} not epub
+If you print this page, each prompt has space to write.
+```
 
 :::{{cardlist}}
 :kind: reflection
@@ -116,7 +123,8 @@ myst:
 # Metaphors at a glance
 
 Each section of this week offers one image to hold on to. Here they are together, as a small
-reminder you can return to whenever you need one.
+reminder you can return to whenever you need one, each with the name of the section it
+comes from.
 
 :::{{cardlist}}
 :kind: metaphor
@@ -173,7 +181,18 @@ def new_section(repo: Path, week: int, title: str) -> Path:
     page.write_text(SECTION.format(title=title, week=week, slug=slug(title)), encoding="utf-8")
     insert_toctree_entry(folder / "index.md", name, before=("workbook", "metaphors"))
     insert_grid_card(folder / "index.md", GRID_CARD.format(number=number, title=title, name=name))
+    record_card_ids(
+        repo, f"week{week}/{name}", [f"{kind}-week{week}-{slug(title)}" for kind in ("metaphor", "reflect")]
+    )
     return page
+
+
+def record_card_ids(repo: Path, page: str, card_ids: list[str]) -> None:
+    """New cards join the published ids, which the build keeps from disappearing."""
+    published = repo / "published-card-ids.txt"
+    if published.is_file():
+        with published.open("a", encoding="utf-8") as ids:
+            ids.writelines(f"{page} {card_id}\n" for card_id in card_ids)
 
 
 def new_week(repo: Path, week: int, title: str, first_section: str) -> list[Path]:

@@ -19,7 +19,7 @@ from sphinx.locale import get_translation
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
 
-from .nodes import card_list, course_card, notes_tools
+from .nodes import card_list, course_card, notes_tools, reading_progress
 from .shared import CardRecord, ListScope, warn
 
 if TYPE_CHECKING:
@@ -92,7 +92,12 @@ class CardDomain(Domain):
         cards = [record_of(card) for card in document.findall(course_card)]
         if cards:
             self.cards[docname] = cards
-        scopes = sorted({(p["prefix"], p["kind"]) for p in document.findall(card_list)})
+        # A "continue reading" line shows the titles and reflections of the pages it
+        # follows, as a list of reflections does: it is rewritten when they change.
+        scopes = sorted(
+            {(p["prefix"], p["kind"]) for p in document.findall(card_list)}
+            | {(p["prefix"], "progress") for p in document.findall(reading_progress)}
+        )
         if scopes:
             self.lists[docname] = scopes
 
@@ -118,6 +123,7 @@ def record_of(card: course_card) -> CardRecord:
         notes=bool(card.get("notes")),
         note_key=card.note_key,
         legacy_id=card.get("legacy_id", ""),
+        formerly=card.get("formerly", []),
         conditions=conditions_around(card),
     )
 
@@ -151,17 +157,23 @@ def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]
         collecting
         for collecting, scopes in lists.items()
         if any(
-            (notes_changed and list_kind == "reflection")
-            or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
+            (notes_changed and list_kind in ("reflection", "progress"))
+            or any(
+                doc.startswith(prefix) and kind == FOLLOWS.get(list_kind, list_kind) for doc, kind in changed
+            )
             for prefix, list_kind in scopes
         )
     )
 
 
-def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, str]]:
-    """(note key, legacy id) of every card with notes, in reading order."""
+# A "continue reading" line follows the pages' reflection cards.
+FOLLOWS = {"progress": "reflection"}
+
+
+def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, ...]]:
+    """(note key, legacy id, former keys…) of every card with notes, in reading order."""
     return [
-        (card["note_key"], card["legacy_id"])
+        (card["note_key"], card["legacy_id"], *card.get("formerly", []))
         for doc in order
         for card in pages.get(doc, ("", []))[1]
         if card["notes"]
@@ -239,7 +251,7 @@ class WriteCache:
     whether each ``only`` and ``ifconfig`` a card sits under holds."""
 
     order: list[str]
-    known_notes: list[tuple[str, str]]
+    known_notes: list[tuple[str, ...]]
     # (kind, expression) -> whether it holds: each ``only`` and ``ifconfig`` once per build
     conditions: dict[tuple[str, str], bool] = field(default_factory=dict)
     # page -> its cards by id, and the ids already handed out
@@ -310,12 +322,14 @@ class CardListBuilder:
         self.resolve_references(sections)
         contents = self.contents(sections)
         listing = nodes.container("", *sections, classes=["course-card-list", kind])
-        return self.notes_tools(kind) + contents + [listing]
+        # The prompts come first; the tools that keep the notes safe follow them.
+        return [*contents, listing, *self.notes_tools(kind)]
 
     def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
         """An "On this page" list of the groups: the theme's own contents are made while
         pages are read, before the groups exist."""
-        if len(sections) < 2:
+        # Cards named by their own headings are their own list of contents.
+        if len(sections) < 2 or all("course-card-group-named" in s["classes"] for s in sections):
             return []
         items = nodes.bullet_list()
         for section in sections:
@@ -339,6 +353,16 @@ class CardListBuilder:
             ids=[nodes.make_id(f"{self.list_id}-{docname}")],
             classes=["course-card-group", self.placeholder["kind"], "no-search"],
         )
+        if self.placeholder["kind"] == "metaphor" and len(cards) == 1 and not self.placeholder["titles_only"]:
+            # A section's one image leads, named by its own title; the section is the
+            # small link back under it.
+            (card,) = cards
+            section["classes"].append("course-card-group-named")
+            section += nodes.title(card["title"], card["title"])
+            section += self.copy_card(docname, card)
+            back = nodes.Text(page_title)
+            section += nodes.paragraph("", "", self.link(docname, "", back), classes=["course-card-back"])
+            return section
         # The heading names the section; one quiet link under it leads back there.
         section += nodes.title(page_title, page_title)
         back = nodes.Text(str(_("Read the whole section")))
@@ -393,3 +417,34 @@ class CardListBuilder:
         document += sections
         self.env.resolve_references(document, self.fromdocname, self.app.builder)
         document.children = []
+
+
+def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Give each "continue reading" line its sections: (page, link, "N. Title") of every
+    page under its prefix that ends with a reflection card with notes, in reading order,
+    and the page after them all, the first with a list of reflections."""
+    env = app.env
+    domain = card_domain(env)
+    for placeholder in list(doctree.findall(reading_progress)):
+        if app.builder.name.startswith("epub"):  # no script, no progress: nothing to fill
+            placeholder.parent.remove(placeholder)
+            continue
+        prefix = placeholder["prefix"]
+        pages = [doc for doc in write_cache(app).order if doc.startswith(prefix)]
+        sections = [doc for doc in pages if any(card["notes"] for card in domain.cards.get(doc, []))]
+        after = next(
+            (doc for doc in pages if any(kind == "reflection" for _, kind in domain.lists.get(doc, []))),
+            None,
+        )
+        uri = app.builder.get_relative_uri
+
+        def title(doc: str) -> str:
+            return env.titles[doc].astext() if doc in env.titles else doc
+
+        placeholder["sections"] = [
+            (doc, uri(fromdocname, doc), f"{number}. {title(doc)}")
+            for number, doc in enumerate(sections, start=1)
+        ]
+        placeholder["after"] = (after, uri(fromdocname, after), title(after)) if after else None
+        if not sections:
+            warn(f"continue-reading :from: {prefix!r} finds no page with notes", "from", placeholder)

@@ -34,6 +34,8 @@ class CardRecord(TypedDict):
     notes: bool
     note_key: str
     legacy_id: str
+    # Note keys this card had before a rename (its ``:formerly:`` option).
+    formerly: list[str]
     # The ``only`` and ``ifconfig`` expressions the card sits under; it is collected only
     # where all of them hold for the build that writes the collecting page.
     conditions: list[tuple[str, str]]

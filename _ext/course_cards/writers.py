@@ -7,8 +7,11 @@ import json
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.locale import get_translation
 
 from .nodes import card_title
+
+_ = get_translation("course_cards")
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
     from sphinx.writers.texinfo import TexinfoTranslator
     from sphinx.writers.text import TextTranslator
 
-    from .nodes import course_card, notes_tools
+    from .nodes import course_card, notes_tools, reading_progress
 
 
 # html: a header row (icon, kind label, title) above the body, named by the header
@@ -32,6 +35,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     if node.get("notes"):
         attributes["data-notes"] = node.note_key
         attributes["data-notes-legacy"] = node["legacy_id"]
+        if node.get("formerly"):
+            attributes["data-notes-formerly"] = " ".join(node["formerly"])
         privacy = self.config.course_cards_privacy_page
         if privacy:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
@@ -124,7 +129,7 @@ def visit_card_text(self: TextTranslator, node: course_card) -> None:
     raise nodes.SkipNode
 
 
-def skip_node(self, node: card_title | notes_tools) -> None:
+def skip_node(self, node: card_title | notes_tools | reading_progress) -> None:
     raise nodes.SkipNode
 
 
@@ -180,6 +185,31 @@ def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     self.body.append(f"{tools}</div>\n")
     raise nodes.SkipNode
 
+
+def visit_reading_progress_html(self: HTML5Translator, node: reading_progress) -> None:
+    """The first section's link, which the notes script turns into the first one not yet
+    read; e-books have no script and no place to keep progress."""
+    if self.builder.name.startswith("epub") or not node.get("sections"):
+        raise nodes.SkipNode
+    _doc, href, label = node["sections"][0]
+    sections = json.dumps(node["sections"], ensure_ascii=False)
+    after = json.dumps(node["after"], ensure_ascii=False)
+    self.body.append(
+        f'<div class="course-progress" data-sections="{self.attval(sections)}" data-after="{self.attval(after)}">'
+        f'<p><a class="course-progress-next" href="{self.attval(href)}">'
+        f"{self.encode(str(_('Start with %s')).replace('%s', label))}</a> "
+        # Written by the build and shown by the script once a section is read, so that
+        # nothing moves when it appears.
+        f'<button type="button" class="course-progress-clear">{self.encode(_("Forget which sections I have read"))}'
+        "</button></p></div>\n"
+    )
+    raise nodes.SkipNode
+
+
+READING_PROGRESS_HANDLERS = {
+    "html": (visit_reading_progress_html, None),
+    **{fmt: (skip_node, None) for fmt in ("latex", "text", "man", "texinfo")},
+}
 
 NOTES_TOOLS_HANDLERS = {
     "html": (visit_notes_tools_html, None),

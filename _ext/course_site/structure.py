@@ -110,9 +110,10 @@ def sections_among(index: str, entries: Iterable[str]) -> list[str]:
 
 
 def from_toctrees(root: str, includes: Mapping[str, Iterable[str]]) -> Course:
-    """The layout from each page's toctree entries (docnames, in order)."""
+    """The layout from each page's toctree entries (docnames, in order). A build whose root
+    is a week's page (that week's e-book) is a course of that one week."""
     weeks = []
-    for entry in includes.get(root, []):
+    for entry in [root] if week_folder(root) else includes.get(root, []):
         folder = week_folder(entry)
         if folder and folder not in [week.name for week in weeks]:
             number = int(WEEK_FOLDER.fullmatch(folder)[1])

@@ -5,3 +5,4 @@ exclude_patterns = ["_build"]
 html_theme = "furo"
 course_cards_notes = True
 course_cards_privacy_page = "privacy"
+course_cards_published_ids = "published-card-ids.txt"
