@@ -28,3 +28,17 @@ def test_the_check_repeats_on_a_rebuild_until_the_words_are_restored(app, make_a
     again = make_app("html", srcdir=app.srcdir, builddir=app.outdir.parent)
     again.build()
     assert len(warning_lines(again, "[course_text.")) == 2, "reported again, though nothing was re-read"
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="course-text",
+    srcdir="course-text-no-reference",
+    freshenv=True,
+    confoverrides={"course_text": {"week1": "nowhere.txt"}},
+)
+def test_a_reference_that_is_not_there_is_a_warning_not_a_traceback(app):
+    app.build()
+    lines = warning_lines(app, "[course_text.")
+    assert len(lines) == 1 and lines[0].endswith("[course_text.reference]"), lines
+    assert "conf.py:2: WARNING: course_text names nowhere.txt for week1/" in lines[0], "the setting's line"

@@ -13,7 +13,18 @@ import pytest
 
 from conftest import REPO, sphinx_build, two_at_a_time
 
-SITE = ["conf.py", "index.md", "privacy.md", "_ext", "_static", "_templates", "week7", "contributing"]
+# tests/data: the author's text the build checks the week's words against (course_text).
+SITE = [
+    "conf.py",
+    "index.md",
+    "privacy.md",
+    "_ext",
+    "_static",
+    "_templates",
+    "week7",
+    "contributing",
+    "tests/data",
+]
 WEEK = "week7"
 
 

@@ -5,7 +5,8 @@ for it (paragraphs separated by blank lines). Every paragraph of that text must 
 paragraph of one of the week's pages, as the build read it. One that is not is reported
 where it went astray: at the page paragraph that is nearest to it ("this paragraph of the
 course text changed", with the words that differ), or, when no paragraph is near, at its
-line in the reference. Warnings are typed ``course_text.changed`` and ``course_text.missing``;
+line in the reference. Warnings are typed ``course_text.changed`` and ``course_text.missing`` (and
+``course_text.reference`` for a reference file that is not there);
 the check runs on every HTML build, so it fails again until the words are restored.
 Headings (lines not ending a sentence) are titles and left to the page's own title."""
 
@@ -67,11 +68,29 @@ def differing_words(theirs: str, ours: str) -> str:
     return " ".join(changes[:12]) + (" …" if len(changes) > 12 else "")
 
 
+def setting_in_conf(conf: Path) -> str:
+    """``conf.py:<line>`` of the ``course_text`` setting (line 1 when set elsewhere)."""
+    lines = conf.read_text(encoding="utf-8").splitlines() if conf.is_file() else []
+    line = next((number for number, text in enumerate(lines, 1) if text.startswith("course_text")), 1)
+    return f"{conf}:{line}"
+
+
 def check_course_text(app: Sphinx, env: BuildEnvironment) -> None:
     if app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     for folder, reference in app.config.course_text.items():
         path = Path(app.confdir, reference)
+        if not path.is_file():
+            logger.warning(
+                "course_text names %s for %s/, which does not exist; give the path of the author's "
+                "text, from the folder of conf.py",
+                reference,
+                folder,
+                location=setting_in_conf(Path(app.confdir, "conf.py")),
+                type="course_text",
+                subtype="reference",
+            )
+            continue
         on_pages = page_paragraphs(env, folder)
         texts = {text for _, _, text in on_pages}
         for line, paragraph in reference_paragraphs(path):
