@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import collection, directives, nodes, notes, published, writers
+from .directives import card_id
 from .shared import WARNING_TYPE, logger
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
+__all__ = ["card_id", "setup"]
 __version__ = "0.2.0"
 
 # The oldest Sphinx the extension runs on: it uses ``env.current_document`` (Sphinx 8.2).
@@ -113,8 +115,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(nodes.reading_progress, **writers.READING_PROGRESS_HANDLERS)
     app.add_directive("continue-reading", directives.ReadingProgressDirective)
 
-    app.add_env_collector(collection.CardCollector)
-    app.connect("builder-inited", collection.init_environment)
+    app.add_domain(collection.CardDomain)
+    app.connect("env-get-outdated", collection.remember_collected_state)
+    app.connect("env-get-updated", collection.collecting_pages_to_rewrite)
     app.connect("builder-inited", add_assets)
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)

@@ -157,19 +157,26 @@ class CardDirective(CourseDirective):
             )
             name = None
         title = card.title.astext() if card.title else ""
-        base = slug(name) if name else slug(f"{self.kind}-{title}")
+        base = card_id(self.kind, title, name or "")
         if not base or base in document.ids:  # e.g. a section of the same name
             base = slug(f"{self.kind}-{name or title}") or self.kind
-        card_id, suffix = base, 1
-        while card_id in document.ids:
+        unique_id, suffix = base, 1
+        while unique_id in document.ids:
             suffix += 1
-            card_id = f"{base}-{suffix}"
-        card["ids"].append(card_id)
-        document.ids[card_id] = card
+            unique_id = f"{base}-{suffix}"
+        card["ids"].append(unique_id)
+        document.ids[unique_id] = card
         if name:
             self.options["name"] = name
             self.add_name(card)
         return suffix > 1
+
+
+def card_id(kind: str, title: str = "", name: str = "") -> str:
+    """The id a card is known by on its page: its ``:name:``, in any script, else its kind
+    and title. (Should another element of the page hold that id, the card's id gets a
+    number, as ``assign_id`` decides.) Tools that follow cards through changes use it."""
+    return slug(name) if name else slug(f"{kind}-{title}")
 
 
 def slug(text: str) -> str:

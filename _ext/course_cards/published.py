@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .collection import card_domain
 from .shared import warn
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ def check_published_ids(app: Sphinx, env: BuildEnvironment) -> None:
     if not path.is_file():
         warn(f"course_cards_published_ids names {path.name!r}, which does not exist", "published-id", None)
         return
-    here = {f"{doc}#{card['id']}" for doc, cards in env.course_cards.items() for card in cards}
+    here = {f"{doc}#{card['id']}" for doc, cards in card_domain(env).cards.items() for card in cards}
     renamed = {
-        old for cards in env.course_cards.values() for card in cards for old in card.get("formerly", [])
+        old for cards in card_domain(env).cards.values() for card in cards for old in card.get("formerly", [])
     }
     for number, page, card_id in read_published(path):
         key = f"{page}#{card_id}"

@@ -28,6 +28,9 @@ class CardRecord(TypedDict):
     title: str
     line: int | None
     text: str
+    # The text of the card's first block after its title, and how many list items it holds
+    opening: str
+    items: int
     notes: bool
     note_key: str
     legacy_id: str

@@ -45,20 +45,21 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
         if node.starts_open or self.builder.name.startswith("epub"):
             attributes["open"] = "open"
         self.body.append(self.starttag(node, "details", "", **attributes))
-        self.body.append('<summary class="course-card-header">')
+        self.body.append(self.starttag({}, "summary", "", CLASS="course-card-header"))
     else:
         self.body.append(self.starttag(node, "div", "", role="note", **attributes))
-        self.body.append('<div class="course-card-header">')
-    self.body.append(
-        '<span class="course-card-icon" aria-hidden="true"></span>'
-        f'<span class="course-card-kind" id="{card_id}-kind">{self.encode(node.label)}</span>'
-    )
+        self.body.append(self.starttag({}, "div", "", CLASS="course-card-header"))
+    self.body.append(self.starttag({}, "span", "", CLASS="course-card-icon", **{"aria-hidden": "true"}))
+    self.body.append("</span>")
+    self.body.append(self.starttag({"ids": [f"{card_id}-kind"]}, "span", "", CLASS="course-card-kind"))
+    self.body.append(f"{self.encode(node.label)}</span>")
     if not node.title:
         close_header(self, node)
 
 
 def close_header(self: HTML5Translator, node: course_card) -> None:
-    self.body.append(f'</{"summary" if node.collapsible else "div"}>\n<div class="course-card-body">\n')
+    self.body.append(f"</{'summary' if node.collapsible else 'div'}>\n")
+    self.body.append(self.starttag({}, "div", CLASS="course-card-body"))
 
 
 def depart_card_html(self: HTML5Translator, node: course_card) -> None:
@@ -68,7 +69,8 @@ def depart_card_html(self: HTML5Translator, node: course_card) -> None:
 def visit_card_title_html(self: HTML5Translator, node: card_title) -> None:
     # A summary holds phrasing content only: there the title is a span.
     tag = "span" if node.parent.collapsible else "p"
-    self.body.append(f'<{tag} class="course-card-title" id="{node.parent["ids"][0]}-title">')
+    title = {"ids": [f"{node.parent['ids'][0]}-title"]}
+    self.body.append(self.starttag(title, tag, "", CLASS="course-card-title"))
 
 
 def depart_card_title_html(self: HTML5Translator, node: card_title) -> None:
@@ -179,9 +181,8 @@ def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None
 def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     known = json.dumps(node["known"], ensure_ascii=False)
     # hidden="hidden", not a bare attribute: e-book pages are XHTML.
-    self.body.append(
-        f'<div class="course-notes-tools" data-known="{self.attval(known)}" hidden="hidden"></div>\n'
-    )
+    tools = self.starttag({}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known})
+    self.body.append(f"{tools}</div>\n")
     raise nodes.SkipNode
 
 

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinx.ext.ifconfig", "course_cards", "content_security"]
+extensions = ["myst_parser", "sphinx.ext.ifconfig", "course_cards", "course_site.content_security"]
 project = "Notes"
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
