@@ -681,7 +681,7 @@ def test_a_file_too_large_for_storage_changes_nothing(browser, project, tmp_path
     _, _, server = project
     big = tmp_path / "big.md"
     big.write_text(
-        notes_file([(f"section#n{i}", "2020-01-01T00:00:00.000Z", "x" * 20_000) for i in range(600)])
+        notes_file([(f"section#n{i}", "2020-01-01T00:00:00.000Z", "x" * 20_000) for i in range(300)])
     )
     snapshot = "() => JSON.stringify(Object.entries(localStorage).sort())"
     with visit(browser, server, "workbook.html") as (page, _):
@@ -695,7 +695,9 @@ def test_a_file_too_large_for_storage_changes_nothing(browser, project, tmp_path
         )
         assert page.evaluate(snapshot) == before
         type_note(page, "reflect-first", "The next keystroke saves.")
-        absurd = {"name": "huge.md", "mimeType": "text/markdown", "buffer": b"x" * 21_000_000}
+        absurd = tmp_path / "huge.md"
+        with absurd.open("wb") as huge:
+            huge.truncate(21_000_000)  # a sparse file: its size alone is refused
         page.locator(".course-notes-tools input[type=file]").set_input_files(absurd)
         status_of(page).filter(has_text="This file is 21.0 MB").wait_for()
         assert stored_notes(page) == {"reflect-first": "The next keystroke saves."}
