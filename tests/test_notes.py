@@ -832,3 +832,20 @@ def test_notes_and_progress_work_read_from_disk(browser, project):
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_notes_scripts_load_only_where_they_are_used(project):
+    _, _, server = project
+
+    def scripts(page: str) -> list[str]:
+        found = soup(server.root / page).select("script[src*='course_notes']")
+        assert all(script.get("defer") is not None and script.get("type") is None for script in found), page
+        return [script["src"].split("/")[-1].split("?")[0] for script in found]
+
+    editors = ["course_notes_format.js", "course_notes_store.js", "course_notes.js"]
+    assert scripts("privacy.html") == [], "a page without notes loads none of them"
+    assert scripts("section.html") == editors
+    assert scripts("index.html") == editors, "a continue-reading line needs them"
+    assert scripts("workbook.html") == [*editors, "course_notes_workbook.js"]
+    settings = soup(server.root / "section.html").select_one("script[data-course-notes]")
+    assert settings["src"].startswith("_static/course_notes.js")
