@@ -17,7 +17,8 @@ CARD = re.compile(
     r"^:::\{(?P<kind>metaphor|reflection)\}(?P<title>[^\n]*)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)",
     re.M,
 )
-CARDLIST = re.compile(r"^:::\{cardlist\}\n(?::[\w-]+:[^\n]*\n)*:::\n", re.M)
+# The extension's collected lists and its continue-reading line, which go with it.
+CARDLIST = re.compile(r"^:::\{(?:cardlist|continue-reading)\}\n(?::[\w-]+:[^\n]*\n)*:::\n", re.M)
 KIND_TITLES = {"metaphor": "Metaphor", "reflection": "Reflection"}
 
 
