@@ -46,8 +46,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
         self.body.append('<div class="course-card-header">')
     self.body.append(
         '<span class="course-card-icon" aria-hidden="true"></span>'
-        f'<span class="course-card-kind" id="{card_id}-kind">{self.encode(node.label)}</span>'
-    )
+        f'<span class="course-card-kind" id="{card_id}-kind">{self.encode(node.label)}</span>\n'
+    )  # the line break keeps label and title two words in any text taken from the page
     if not node.title:
         close_header(self, node)
 
