@@ -18,20 +18,26 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "course_cards",
-    "course_shape",
-    "content_security",
-    "site_html",
-    "reader_guide",
-    "stable_config",
-    "week_ebooks",
-    "fast_navigation",
+    "course_site.structure",
+    "course_site.shape",
+    "course_site.course_text",
+    "course_site.content_security",
+    "course_site.site_html",
+    "course_site.reader_guide",
+    "course_site.stable_config",
+    "course_site.week_ebooks",
+    "course_site.fast_navigation",
 ]
 
 myst_enable_extensions = ["colon_fence"]
+# The author's words, paragraph by paragraph, that each week's pages keep word for word.
+course_text = {"week7": "tests/data/week7-source.txt"}
 
 # Readers may keep private notes under reflection cards, in their own browser only.
 course_cards_notes = True
 course_cards_privacy_page = "privacy"
+# Cards readers may have notes for; the build warns when one disappears without :formerly:.
+course_cards_published_ids = "published-card-ids.txt"
 # Each week also as an e-book, linked from its landing page.
 week_ebooks = True
 myst_heading_anchors = 3

@@ -20,19 +20,16 @@ from browser import (
     require_tool,
     visit,
 )
-from conftest import WEEK7_SECTIONS
+from conftest import COURSE
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Rules axe reports on every Furo page, outside the article, that a theme template would
 # have to change: two unlabelled <aside> landmarks (landmark-unique), Furo's view/edit
 # icons outside any landmark (region), and search.html's missing h1 (page-has-heading-one).
 # They are best-practice rules, not WCAG; inside the article none is allowed.
-CARD_PAGES = [p for p in PAGES if p.startswith("week7/0")] + [
-    "index.html",
-    "week7/workbook.html",
-    "week7/metaphors.html",
-    "contributing/authoring.html",
-]
+CARD_PAGES = [
+    f"{page}.html" for week in COURSE.weeks for page in (*week.sections, week.workbook, week.metaphors)
+] + ["index.html", "contributing/authoring.html"]
 
 
 @pytest.fixture(scope="session")
@@ -253,5 +250,5 @@ def test_the_printed_workbook_is_a_worksheet(browser, server):
         groups = page.evaluate(
             "[...document.querySelectorAll('.course-card-group')].map(g => getComputedStyle(g).breakBefore)"
         )
-        assert len(groups) == len(WEEK7_SECTIONS)
+        assert len(groups) == len(COURSE.week("week7").sections)
         assert groups == ["auto"] + ["page"] * (len(groups) - 1), "one section per sheet"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from browser import LocalServer, require_tool, visit
-from conftest import REPO, section_pages, soup, warning_lines, week_folders
+from conftest import COURSE, REPO, soup, warning_lines
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,11 @@ def html(site):
 
 
 def course_pages(html: Path) -> list[Path]:
-    return sorted(page for week in week_folders() for page in (html / week.name).glob("*.html"))
+    return sorted(
+        page
+        for week in (REPO / week.name for week in COURSE.weeks)
+        for page in (html / week.name).glob("*.html")
+    )
 
 
 def text_of(tag) -> str:
@@ -31,7 +35,9 @@ def test_every_course_page_ends_with_a_care_line_that_links_the_note_of_care(htm
     note = soup(html / "index.html").find(id="a-note-of-care")
     assert note is not None and note.select_one(".course-care-note")
     pages = course_pages(html)
-    assert len(pages) == sum(len(list(week.glob("*.md"))) for week in week_folders())
+    assert len(pages) == sum(
+        len(list(week.glob("*.md"))) for week in (REPO / week.name for week in COURSE.weeks)
+    )
     for page in pages:
         lines = soup(page).select("article .course-care-line")
         assert len(lines) == 1, page
@@ -43,7 +49,7 @@ def test_every_course_page_ends_with_a_care_line_that_links_the_note_of_care(htm
 
 
 def test_each_section_says_where_it_is_in_its_week_from_the_toctree(html):
-    for week, sections in section_pages().items():
+    for week, sections in ((week.name, week.sections) for week in COURSE.weeks):
         name = text_of(soup(html / week / "index.html").find("h1")).rstrip(" #¶")
         for number, docname in enumerate(sections, start=1):
             article = soup(html / f"{docname}.html").find("article")
@@ -52,7 +58,11 @@ def test_each_section_says_where_it_is_in_its_week_from_the_toctree(html):
             assert article.h1.find_next_sibling() is place[0], "right under the title"
             assert text_of(place[0]) == f"Section {number} of {len(sections)} · {name}"
             assert place[0].a["href"] == "index.html"
-    others = [page for page in course_pages(html) if not re.match(r"\d\d-", page.name)]
+    others = [
+        page
+        for page in course_pages(html)
+        if not COURSE.is_section(page.relative_to(html).with_suffix("").as_posix())
+    ]
     assert others and not any(soup(page).select(".course-place") for page in others)
 
 
@@ -65,7 +75,7 @@ def test_the_e_book_carries_the_care_line_and_the_place_on_every_page(html):
         line = page.select_one(".course-care-line")
         assert line is not None and "emergency services" in text_of(line), name
         assert text_of(line).endswith("straight away."), "no link to a note the book does not hold"
-    for number, docname in enumerate(section_pages()["week7"], start=1):
+    for number, docname in enumerate(COURSE.week("week7").sections, start=1):
         assert text_of(pages[f"{docname}.xhtml"].select_one(".course-place")).startswith(
             f"Section {number} of"
         )
@@ -103,7 +113,7 @@ def test_places_follow_the_toctree_and_a_reordered_week_rewrites_its_sections(ap
 
     assert place("week1/01-arriving") == "Section 1 of 2 · Week 1 – Beginnings"
     assert place("week1/02-staying") == "Section 2 of 2 · Week 1 – Beginnings"
-    assert not soup(app.outdir / "week1" / "summary.html").select(".course-place")
+    assert not soup(app.outdir / "week1" / "workbook.html").select(".course-place")
     week = app.srcdir / "week1" / "index.md"
     week.write_text(week.read_text().replace("01-arriving\n02-staying", "02-staying\n01-arriving"))
     again = make_app("html", srcdir=app.srcdir)
@@ -153,7 +163,7 @@ def test_the_workbook_says_only_what_holds_on_screen_on_paper_and_in_the_e_book(
 ):
     with visit(browser, server, "week7/workbook.html") as (page, _):
         assert page.locator("article", has_text=LINKS_BACK).is_visible()
-        assert page.locator(".course-card-back a").count() == len(section_pages()["week7"])
+        assert page.locator(".course-card-back a").count() == len(COURSE.week("week7").sections)
         printed = printed_text(page, tmp_path)
     assert LINKS_BACK not in printed, "paper cannot follow links"
     assert PRINT_SPACE in printed
@@ -168,5 +178,5 @@ def test_printed_metaphors_name_the_section_each_comes_from(browser, server, tmp
         assert page.locator("article p", has_text=SECTION_NAMES).count() == 1
         names = page.evaluate("[...document.querySelectorAll('.course-card-back')].map(p => p.innerText)")
         printed = printed_text(page, tmp_path)
-    assert len(names) == len(section_pages()["week7"])
+    assert len(names) == len(COURSE.week("week7").sections)
     assert all(re.sub(r"\s+", " ", name) in printed for name in names)

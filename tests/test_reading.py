@@ -3,14 +3,13 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import zipfile
 
 import pytest
 
 from browser import LocalServer, require_tool, visit
-from conftest import section_pages, soup, week_folders
+from conftest import COURSE, soup
 
 PHONE = 375
 
@@ -58,8 +57,9 @@ def test_next_links_walk_the_course_and_never_enter_the_contributor_pages(html):
         current = (current.parent / link["href"]).resolve()
         chain.append(str(current.relative_to(html)))
     assert not any(page.startswith(("contributing/", "privacy")) for page in chain), chain
-    for week, sections in section_pages().items():
-        assert [f"{page}.html" for page in sections] == [p for p in chain if re.match(rf"{week}/\d\d-", p)]
+    for week in COURSE.weeks:
+        sections = [f"{page}.html" for page in week.sections]
+        assert sections == [page for page in chain if page in sections]
     authoring = soup(html / "contributing" / "authoring.html").select_one(".related-pages a.prev-page")
     assert authoring is None, "and the contributor pages do not lead back into it"
 
@@ -68,7 +68,7 @@ def test_collected_pages_read_as_pages(html):
     for name in ("workbook", "metaphors"):
         article = soup(html / "week7" / f"{name}.html").find("article")
         groups = article.select("section.course-card-group")
-        assert len(groups) == len(section_pages()["week7"])
+        assert len(groups) == len(COURSE.week("week7").sections)
         for group in groups:
             assert group.h2.find("a", class_="reference") is None, "the heading is a heading, not a link"
             assert len(group.select("a.reference")) == 1, "one quiet link back to the section"
@@ -83,7 +83,7 @@ def test_metaphors_at_a_glance_lead_with_the_metaphors_names(html):
     article = soup(html / "week7" / "metaphors.html").find("article")
     assert not article.select(".course-card-contents"), "the headings are the list"
     for group, docname in zip(
-        article.select("section.course-card-group"), section_pages()["week7"], strict=True
+        article.select("section.course-card-group"), list(COURSE.week("week7").sections), strict=True
     ):
         section = soup(html / f"{docname}.html")
         name = section.select_one(".course-card.metaphor .course-card-title").get_text()
@@ -133,7 +133,7 @@ ALIGNMENT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_on_a_phone_the_footer_lines_up_and_the_grid_cards_sit_in_the_text_column(browser, server, week):
     with visit(browser, server, f"{week}/index.html", width=PHONE) as (page, _):
         facts = page.evaluate(ALIGNMENT)
@@ -156,9 +156,9 @@ WAYS_IN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_a_week_page_is_a_compact_numbered_list_with_its_ways_in_near_the_top(browser, server, week):
-    sections = section_pages()[week]
+    sections = list(COURSE.week(week).sections)
     for width, height in ((1280, 900), (PHONE, 812)):
         with visit(browser, server, f"{week}/index.html", width=width, height=height) as (page, _):
             facts = page.evaluate(WAYS_IN)
@@ -173,7 +173,7 @@ def test_a_week_page_is_a_compact_numbered_list_with_its_ways_in_near_the_top(br
             assert facts["listHeight"] <= 1.25 * height, "the sections fit on about one screen"
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     link = soup(html / week / "index.html").select_one("article .course-ebook a")
     assert link is not None and link.get_text() == "Download this week as an e-book"
@@ -186,7 +186,7 @@ def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     assert checked.returncode == 0 and "No errors or warnings detected" in checked.stdout, checked.stdout
     with zipfile.ZipFile(book) as epub:
         pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
-    sections = section_pages()[week]
+    sections = COURSE.week(week).sections
     for section in sections:
         page = soup_text(pages[f"{section}.xhtml"]) if f"{section}.xhtml" in pages else None
         assert page is not None, f"{section} is in the e-book"
@@ -237,7 +237,9 @@ def test_body_text_keeps_a_comfortable_measure_on_a_desktop(browser, server, mod
         assert sorted(full_lines)[len(full_lines) // 2] >= 60, full_lines
 
 
-@pytest.mark.parametrize("docname", section_pages()["week7"] + ["week7/index", "week7/workbook", "index"])
+@pytest.mark.parametrize(
+    "docname", list(COURSE.week("week7").sections) + ["week7/index", "week7/workbook", "index"]
+)
 def test_titles_are_calm_on_a_phone_and_on_a_desktop(browser, server, docname):
     with visit(browser, server, f"{docname}.html", width=PHONE) as (page, _):
         (title, *rest) = page.evaluate(HEADINGS)

@@ -12,20 +12,19 @@ that join pages into one document (singlehtml, LaTeX) fill them in too."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from course_site import structure
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
-WEEK_INDEX = re.compile(r"week\d+/index")
-COURSE_PAGE = re.compile(r"week\d+/")
 CARE = (
     "This course is not therapy. If you are in crisis or feel unsafe, please contact your "
     "local emergency services straight away. "
@@ -37,23 +36,17 @@ CARE_MORE = " says more."
 def places(env: BuildEnvironment) -> dict[str, tuple[int, int, str, str]]:
     """Each section page's place: (N, M, the week's page, the week's title)."""
     found: dict[str, tuple[int, int, str, str]] = {}
-    for week in sorted(env.toctree_includes):
-        if not WEEK_INDEX.fullmatch(week):
-            continue
-        sections = [
-            docname
-            for docname in env.toctree_includes[week]
-            if re.match(env.config.course_shape_sections, docname)
-        ]
-        title = env.titles[week].astext() if week in env.titles else week
-        for number, docname in enumerate(sections, start=1):
-            found[docname] = (number, len(sections), week, title)
+    for week in structure.from_env(env).weeks:
+        title = env.titles[week.index].astext() if week.index in env.titles else week.title
+        for number, docname in enumerate(week.sections, start=1):
+            found[docname] = (number, len(week.sections), week.index, title)
     return found
 
 
 def add_placeholders(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.current_document.docname
-    if not COURSE_PAGE.match(docname):
+    # The layout is known once every page is read; a week's pages are known by their folder.
+    if not structure.WEEK_FOLDER.fullmatch(docname.partition("/")[0]) or "/" not in docname:
         return
     page = doctree.next_node(nodes.section)
     if page is None:
@@ -118,9 +111,9 @@ def places_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.setup_extension("course_shape")
+    app.setup_extension("course_site.shape")
     app.add_config_value("reader_guide_care_label", "a-note-of-care", "env", types=frozenset({str}))
-    # After course_shape has checked the page as its author wrote it.
+    # After course_site.shape has checked the page as its author wrote it.
     app.connect("doctree-read", add_placeholders, priority=900)
     app.connect("env-get-updated", places_changed)
     app.add_post_transform(FillPlaceholders)
