@@ -3,6 +3,7 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 
