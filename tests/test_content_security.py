@@ -194,6 +194,7 @@ def test_what_content_may_do_still_ships(strict, lenient):
     assert article.select_one("kbd").get_text() == "Ctrl"
     assert article.select_one("abbr")["title"] == "for example"
     assert "a safe snippet" in article.get_text()
+    assert "A plain note to take home." in article.select_one("pre").get_text()
     assert (lenient / "_images" / "dot.png").read_bytes() == (HOSTILE / "pictures" / "dot.png").read_bytes()
     assert [p.name for p in (lenient / "_downloads").rglob("*") if p.is_file()] == ["plain.txt"]
 

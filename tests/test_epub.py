@@ -4,12 +4,19 @@ cards, a name in Cyrillic). Sphinx's -W does not look at XHTML validity, so this
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
+import warnings
+import zipfile
 
 import pytest
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-from browser import require_tool
-from conftest import REPO, sphinx_build
+from browser import CHROMIUM, require_tool
+from conftest import COURSE, REPO, sphinx_build
+from course_site import structure
 
 EPUBCHECK = "/usr/bin/epubcheck"
 
@@ -39,3 +46,179 @@ def test_card_projects_as_e_books_pass_epubcheck(root, tmp_path):
     assert checked.returncode == 0 and "No errors or warnings detected" in checked.stdout, (
         checked.stdout + checked.stderr
     )
+
+
+# Each week's e-book, written by the HTML build (_ext/week_ebooks.py).
+
+ACE = REPO / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+EBOOKS_ROOT = REPO / "tests" / "roots" / "test-ebooks"
+ACCESSIBILITY = {
+    "schema:accessMode",
+    "schema:accessModeSufficient",
+    "schema:accessibilityFeature",
+    "schema:accessibilityHazard",
+    "schema:accessibilitySummary",
+    "dcterms:conformsTo",
+}
+
+
+def book_files(book) -> dict[str, str]:
+    with zipfile.ZipFile(book) as epub:
+        return {name: epub.read(name).decode() for name in epub.namelist() if not name.endswith(".png")}
+
+
+def xml(text: str) -> BeautifulSoup:
+    """An XML file of the book; Python's parser keeps prefixed names (``dc:title``) whole."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(text, "html.parser")
+
+
+@pytest.fixture(scope="module")
+def week_books(site) -> dict[str, dict[str, str]]:
+    """The real site's e-books, week by week: their files' text."""
+    html = site("html")
+    return {
+        week.name: book_files(html / "ebooks" / f"safe-connections-{week.name}.epub") for week in COURSE.weeks
+    }
+
+
+def test_the_contents_list_the_week_page_every_section_the_workbook_and_the_metaphors(week_books):
+    for week, files in week_books.items():
+        expected = [f"{week}/index.xhtml"] + [
+            f"{entry}.xhtml" for entry in structure.toctree_entries(REPO, f"{week}/index")
+        ]
+        assert {f"{week}/workbook.xhtml", f"{week}/metaphors.xhtml"} <= set(expected)
+        nav = [
+            a["href"] for a in xml(files["nav.xhtml"]).find("nav", attrs={"epub:type": "toc"}).find_all("a")
+        ]
+        ncx = [point["src"] for point in xml(files["toc.ncx"]).find_all("content")]
+        assert nav == expected and ncx == expected
+
+
+def test_each_book_has_its_own_identifier_title_description_language_author(week_books, tmp_path):
+    for week, files in week_books.items():
+        opf = xml(files["content.opf"])
+        identifier = opf.find("dc:identifier").get_text()
+        assert (
+            identifier.startswith("urn:uuid:")
+            and opf.find("package")["unique-identifier"] == opf.find("dc:identifier")["id"]
+        )
+        assert xml(files["toc.ncx"]).find("meta", attrs={"name": "dtb:uid"})["content"] == identifier
+        assert opf.find("dc:title").get_text() == f"Safe Connections – Week {week[4:]}"
+        assert opf.find("dc:language").get_text() == "en"
+        assert opf.find("dc:creator").get_text() == "The Safe Connections course team"
+        description = opf.find("dc:description").get_text()
+        assert description and description != "unknown"
+        properties = {meta["property"] for meta in opf.find_all("meta", property=True)}
+        assert ACCESSIBILITY <= properties, ACCESSIBILITY - properties
+    # Unique per week, and the same on every build.
+    builds = [tiny_build(tmp_path / f"build{n}") for n in (1, 2)]
+    identifiers = [
+        {
+            week: xml(book_files(out / "ebooks" / f"tiny-course-{week}.epub")["content.opf"])
+            .find("dc:identifier")
+            .get_text()
+            for week in ("week1", "week2")
+        }
+        for out, _ in builds
+    ]
+    assert identifiers[0] == identifiers[1] and len(set(identifiers[0].values())) == 2
+
+
+def test_every_page_of_a_book_says_its_language(week_books):
+    for files in week_books.values():
+        for name, text in files.items():
+            if name.endswith(".xhtml"):
+                root = xml(text).find("html")
+                assert root.get("lang") == "en" and root.get("xml:lang") == "en", name
+
+
+def test_read_the_section_is_a_link_to_the_section(week_books):
+    for week, files in week_books.items():
+        page = BeautifulSoup(files[f"{week}/index.xhtml"], "html.parser")
+        footers = page.select(".sd-card-footer")
+        assert footers
+        for footer in footers:
+            link = footer.find("a")
+            assert link is not None and link.get_text() == "Read the section →"
+            assert f"{week}/{link['href']}" in files, link["href"]
+
+
+def test_ace_by_daisy_finds_nothing_critical_or_serious(site, tmp_path):
+    require_tool(str(ACE))
+    require_tool(CHROMIUM)
+    for week in COURSE.weeks:
+        book = site("html") / "ebooks" / f"safe-connections-{week.name}.epub"
+        report = tmp_path / week.name
+        subprocess.run(
+            [str(ACE), "--silent", "--force", "--outdir", str(report), str(book)],
+            check=True,
+            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM},
+            timeout=300,
+        )
+        findings = [
+            (
+                test["earl:test"]["earl:impact"],
+                test["earl:test"]["dct:title"],
+                file["earl:testSubject"]["url"],
+            )
+            for file in json.loads((report / "report.json").read_text())["assertions"]
+            for test in file.get("assertions", [])
+        ]
+        assert not [f for f in findings if f[0] in ("critical", "serious")], findings
+
+
+def tiny_build(out, *options: str, source=EBOOKS_ROOT) -> tuple:
+    result = sphinx_build(
+        source, out, "html", "-w", str(out.with_name(out.name + "-warnings.txt")), *options, quiet=False
+    )
+    return out, result
+
+
+def test_a_reference_to_another_week_is_text_in_the_book_or_a_link_to_the_site(tmp_path):
+    for baseurl in ("", "https://course.example/"):
+        out, result = tiny_build(tmp_path / f"out{bool(baseurl)}", "-D", f"html_baseurl={baseurl}")
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        files = book_files(out / "ebooks" / "tiny-course-week1.epub")
+        page = BeautifulSoup(files["week1/02-staying.xhtml"], "html.parser")
+        paragraph = page.find("p", string=lambda text: False) or page.select_one("section p")
+        links = {a.get_text(): a["href"] for a in paragraph.find_all("a")}
+        assert links.pop("A door left open") == "01-arriving.xhtml#metaphor-door"  # inside the week
+        assert "A window" in paragraph.get_text() and "Looking" in paragraph.get_text()
+        if baseurl:
+            assert links == {
+                "A window": "https://course.example/week2/01-looking.html#metaphor-window",
+                "Looking": "https://course.example/week2/01-looking.html",
+            }
+        else:
+            assert links == {}
+
+
+def broken_copy(tmp_path):
+    """The tiny course with a reference to no card (a warning of the site and, once more,
+    of the book) and an image the EPUB cannot hold (a warning of the book alone)."""
+    source = tmp_path / "src"
+    shutil.copytree(EBOOKS_ROOT, source)
+    (source / "week1" / "plan.tiff").write_bytes(b"II*\0")
+    with (source / "week1" / "01-arriving.md").open("a") as page:
+        page.write("\n![A plan](plan.tiff)\n")
+    with (source / "week1" / "02-staying.md").open("a") as page:
+        page.write("\nA link that leads nowhere: {ref}`no-such-card`.\n")
+    return source
+
+
+def test_each_warning_is_given_once_and_counted_right_and_again_on_the_next_build(tmp_path):
+    source = broken_copy(tmp_path)
+    for run in (1, 2):  # the second build reads nothing again
+        out, result = tiny_build(tmp_path / "out", source=source)
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        missing = [line for line in lines if "no-such-card" in line]
+        assert len(missing) == 1 and missing[0].startswith(f"{source}/week1/02-staying.md:"), lines
+        assert missing[0].endswith("WARNING: undefined label: 'no-such-card' [ref.ref]")
+        assert len([line for line in lines if "plan.tiff" in line]) == 1, lines
+        assert all("WARNING" in line for line in lines), "no progress line glued to a warning"
+        assert result.returncode != 0, f"build {run} fails"
+        assert "build finished with problems, 2 warnings" in result.stdout, result.stdout[-300:]
+        recorded = out.with_name("out-warnings.txt").read_text()
+        assert "plan.tiff" in recorded, "the Makefile sees the book's warning"

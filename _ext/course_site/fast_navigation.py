@@ -39,12 +39,15 @@ the extension off (the benchmark's "plain Furo")."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import posixpath
 import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -275,6 +278,14 @@ class Navigation:
 
 
 @dataclass
+class PageRecord:
+    """What each page of the output carries from other pages, kept between builds."""
+
+    carries: dict[str, str] = field(default_factory=dict)  # page -> digest
+    links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
+
+
+@dataclass
 class BuildState:
     navigation: Navigation | None = None
     unsupported: str | None = None
@@ -282,6 +293,8 @@ class BuildState:
     pages: dict[str, Callable[..., str]] = field(default_factory=dict)  # the builder's toctree, by page
     fast_pages: int = 0
     told: set[str] = field(default_factory=set)
+    record: PageRecord | None = None
+    pages_by_uri: dict[str, str] = field(default_factory=dict)  # normalised target URI -> page
 
     def tell(self, message: str, *args: str) -> None:
         """An info message, once per build and process: not a warning, so -W builds go on."""
@@ -321,30 +334,30 @@ def why_not_tree(env: BuildEnvironment) -> str | None:
 
 
 def state_for(app: Sphinx) -> BuildState | None:
-    """This build's state, made when its first page is written."""
+    """This build's state, with the navigation rendered, or None where Furo renders it."""
+    state = STATES.get(app.builder)
+    return state if state is not None and state.navigation is not None else None
+
+
+def render_once(app: Sphinx) -> BuildState:
+    """This build's state: the navigation rendered once, when the environment is complete."""
+    state = STATES[app.builder] = BuildState()
     # Furo's handler runs whenever the theme loaded Furo as an extension.
     if not app.config.fast_navigation or "furo" not in app.extensions:
-        return None
-    if app.builder not in STATES:
-        state = STATES[app.builder] = BuildState()
-        state.unsupported = why_not(app)
-        if state.unsupported is None:
-            try:
-                state.navigation = Navigation(app.builder)  # type: ignore[arg-type]
-                logger.verbose(
-                    "fast_navigation: navigation rendered once, %d of its elements change between pages",
-                    len(state.navigation.elements),
-                )
-            except Unsupported as reason:
-                state.unsupported = str(reason)
-        if state.unsupported:
-            state.tell("Furo renders the navigation of every page (%s)", state.unsupported)
-    state = STATES[app.builder]
-    return state if state.navigation is not None else None
-
-
-def forget_build(app: Sphinx, env: BuildEnvironment) -> None:
-    STATES.pop(app.builder, None)
+        return state
+    state.unsupported = why_not(app)
+    if state.unsupported is None:
+        try:
+            state.navigation = Navigation(app.builder)  # type: ignore[arg-type]
+            logger.verbose(
+                "fast_navigation: navigation rendered once, %d of its elements change between pages",
+                len(state.navigation.elements),
+            )
+        except Unsupported as reason:
+            state.unsupported = str(reason)
+    if state.unsupported:
+        state.tell("Furo renders the navigation of every page (%s)", state.unsupported)
+    return state
 
 
 def hand_furo_a_placeholder(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -397,10 +410,157 @@ def fill_navigation(app: Sphinx, pagename: str, templatename: str, context: dict
     context["furo_navigation_tree"] = fast
 
 
+# Incremental builds equal to clean ones. Sphinx writes again the pages whose source
+# changed and the pages whose toctree lists them, but every page here also carries the
+# whole site's navigation, its neighbours' titles and the text of its links to other pages
+# (sphinx-doc/sphinx#5506). So each build records, per page, a digest of the navigation
+# and neighbours the page carries, and which pages its body links to; the next build
+# writes again every page whose digest changed or whose link targets were read again,
+# and deletes the pages of removed documents.
+
+
+def record_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"fast_navigation-{app.builder.name}.pickle"
+
+
+def load_record(app: Sphinx) -> PageRecord:
+    try:
+        with record_path(app).open("rb") as file:
+            record = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return PageRecord()
+    return record if isinstance(record, PageRecord) else PageRecord()
+
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    STATES.pop(app.builder, None)
+    READ[app.builder] = set(docnames)
+
+
+READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
+
+
+def whole_tree(builder: StandaloneHTMLBuilder) -> str:
+    """The site's toctree as data, for pages whose navigation Furo renders itself."""
+    recorder = LinkRecorder("link")
+    tree = global_toctree_for_doc(builder.env, "", recorder, tags=builder.tags, **FURO_ARGUMENTS)  # type: ignore[arg-type]
+    return "" if tree is None else tree.pformat() + repr(recorder.targets)
+
+
+def carried(builder: StandaloneHTMLBuilder, state: BuildState, relations: dict, page: str, tree: str) -> str:
+    """A digest of what the page carries from other pages: its navigation, and the names
+    and titles of its parents, previous and next pages."""
+    digest = hashlib.sha256()
+    navigation = tree
+    if state.navigation is not None:
+        try:
+            navigation = state.navigation.page(builder, page)
+        except Unsupported:
+            navigation = tree or whole_tree(builder)
+    digest.update(navigation.encode())
+    parent, previous, following = relations.get(page, (None, None, None))
+    neighbours = [previous, following]
+    while parent:
+        neighbours.append(parent)
+        parent = relations.get(parent, (None,))[0]
+    for name in neighbours:
+        title = builder.env.titles.get(name) if name else None
+        digest.update(f"\0{name}\0{title}".encode())
+    return digest.hexdigest()
+
+
+def remove_output(builder: StandaloneHTMLBuilder, page: str) -> None:
+    """Deletes a removed document's page, and the folders dirhtml made for it if empty."""
+    path = Path(builder.get_outfilename(page))
+    path.unlink(missing_ok=True)
+    outdir = Path(builder.outdir).resolve()
+    folder = path.parent.resolve()
+    while folder != outdir and outdir in folder.parents and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """After reading: render the navigation once, and name the pages whose navigation,
+    neighbours or link targets changed since the last build."""
+    if app.builder.format != "html":
+        return []
+    state = render_once(app)
+    if app.builder.name not in BUILDERS:
+        return []
+    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+    before = load_record(app)
+    relations = env.collect_relations()
+    tree = "" if state.navigation is not None else whole_tree(builder)
+    carries = {page: carried(builder, state, relations, page, tree) for page in sorted(env.found_docs)}
+    removed = before.carries.keys() - carries.keys()
+    for page in sorted(removed):
+        remove_output(builder, page)
+    changed = READ.pop(app.builder, set()) | removed
+    links = {page: targets for page, targets in before.links.items() if page in carries}
+    state.record = PageRecord(carries, links)
+    # The environment is pickled next: without the root document that resolving the
+    # navigation cached in it (the cached property ``master_doctree``, Sphinx 9.0), which
+    # the next build would otherwise take for the root's current doctree.
+    env.__dict__.pop("master_doctree", None)
+    again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
+    again |= {page for page, targets in links.items() if targets & changed}
+    if again:
+        logger.verbose("fast_navigation: %d pages carry what changed elsewhere", len(again))
+    return sorted(again)
+
+
+def note_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The pages a page's body links to (resolved, in the main process also when writing
+    in parallel), whose titles and labels its links may show."""
+    state = STATES.get(app.builder)
+    if state is None or state.record is None:
+        return
+    builder = app.builder
+    base = posixpath.dirname(builder.get_target_uri(docname))
+    if not state.pages_by_uri:
+        state.pages_by_uri = {
+            posixpath.normpath(builder.get_target_uri(page) or "."): page for page in app.env.found_docs
+        }
+    targets = set()
+    for reference in doctree.findall(nodes.reference):
+        uri = reference.get("refuri", "").partition("#")[0]
+        if uri and "://" not in uri and not uri.startswith("mailto:"):
+            page = state.pages_by_uri.get(posixpath.normpath(posixpath.join(base, uri)))
+            if page is not None and page != docname:
+                targets.add(page)
+    state.record.links[docname] = targets
+
+
+def drop_emptied_search_terms(app: Sphinx) -> list:
+    """Sphinx's search index keeps a word whose pages were all written again without it,
+    as an empty list, where a clean build has no such word. Its ``IndexBuilder`` keeps
+    the words in ``_mapping`` and ``_title_mapping`` (Sphinx 9.0; the test of this module
+    fails if they are renamed); ``html-collect-pages`` comes after the last page is fed
+    and before the index is written."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None:
+        for mapping in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+    return []
+
+
+def keep_record(app: Sphinx, exception: Exception | None) -> None:
+    state = STATES.get(app.builder)
+    if exception is None and state is not None and state.record is not None:
+        with record_path(app).open("wb") as file:
+            pickle.dump(state.record, file, pickle.HIGHEST_PROTOCOL)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("fast_navigation", True, "", types=frozenset({bool}))
     app.add_config_value("fast_navigation_check_every_page", False, "", types=frozenset({bool}))
-    app.connect("env-updated", forget_build)
+    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-updated", pages_to_write_again)
+    app.connect("doctree-resolved", note_links)
+    app.connect("html-collect-pages", drop_emptied_search_terms)
+    app.connect("build-finished", keep_record)
     app.connect("html-page-context", hand_furo_a_placeholder, priority=400)
     app.connect("html-page-context", fill_navigation, priority=600)
     return {"version": "1.0.0", "parallel_read_safe": True, "parallel_write_safe": True}

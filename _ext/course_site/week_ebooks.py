@@ -1,30 +1,69 @@
-"""week_ebooks: every week as an EPUB, made by the same HTML build and linked from the
-week's landing page ("Download this week as an e-book"), for reading offline.
+"""week_ebooks: every week as an EPUB, written by the HTML build from its own doctrees and
+linked from the week's landing page ("Download this week as an e-book"), for reading
+offline.
 
-Each e-book is a strict EPUB build of one week's pages alone (``include_patterns``), with
-the notes switched off (an e-reader cannot keep them), into a doctree folder of its own
-beside the HTML build's, so a rebuild only re-reads what changed. A failed e-book build is
-a warning of the HTML build, typed ``week_ebooks.build``."""
+At the end of an HTML build, each week whose pages were written again gets its e-book
+written again, in the same process, by an EPUB builder that shares the build's
+environment: no source is read a second time. The book holds the week's pages in the
+order of the week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list;
+links to pages outside the week become links to the site when ``html_baseurl`` is set,
+and plain text otherwise. Its metadata says who wrote it, in which language, and what
+it offers readers of assistive technology. The zip is reproducible: the same sources
+give the same bytes.
+
+Warnings met while writing a book are warnings of the HTML build (so ``-w`` records
+them and ``make html`` keeps failing until they are fixed); one the HTML pages already
+gave is not given again."""
 
 from __future__ import annotations
 
+import copy
+import html
+import logging as std_logging
+import posixpath
 import re
 import shutil
-import subprocess
-import sys
+import time
+import uuid
+import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
+from docutils import nodes
+from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
+from sphinx.util.parallel import SerialTasks
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "ebooks"
-WEEK_INDEX = re.compile(r"(week\d+)/index")
+WEEK_INDEX = re.compile(r"(week(\d+))/index")
+OUTSIDE = "outside-the-book--"  # stands before the name of a page the book does not hold
+# EPUB Accessibility 1.1 metadata: the books are text with structure, nothing else.
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityHazard", "none"),
+    (
+        "schema:accessibilitySummary",
+        "Text with headings, a table of contents and a reading order that follows the week. "
+        "No images carry meaning, nothing flashes, moves or plays sound.",
+    ),
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+]
 
 
 def builds_ebooks(app: Sphinx) -> bool:
@@ -35,80 +74,363 @@ def book_name(app: Sphinx, week: str) -> str:
     return f"{re.sub(r'[^a-z0-9]+', '-', app.config.project.lower()).strip('-')}-{week}"
 
 
-def weeks(app: Sphinx) -> list[str]:
-    return sorted({match[1] for docname in app.env.found_docs if (match := WEEK_INDEX.fullmatch(docname))})
+def weeks(env: BuildEnvironment) -> dict[str, str]:
+    """Each week's folder and its number, from the weeks' landing pages."""
+    return {
+        match[1]: match[2] for docname in sorted(env.found_docs) if (match := WEEK_INDEX.fullmatch(docname))
+    }
 
 
-# The weeks with a page written by this build (serial builds): only their e-books are
-# made again.
-WRITTEN: set[str] = set()
+def book_pages(env: BuildEnvironment, week: str) -> list[str]:
+    """The week's landing page, then every page of its toctrees, depth first."""
+    pages: list[str] = []
+
+    def visit(docname: str) -> None:
+        if docname in pages or not docname.startswith(f"{week}/"):
+            return
+        pages.append(docname)
+        for child in env.toctree_includes.get(docname, ()):
+            visit(child)
+
+    visit(f"{week}/index")
+    return pages
+
+
+class BookConfig:
+    """The site's configuration with the book's own values on top."""
+
+    def __init__(self, config: Config, **values: Any) -> None:
+        self._config = config
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._values:
+            return self._values[name]
+        return getattr(self._config, name)
+
+
+class WeekBook(Epub3Builder):
+    """One week's e-book, written from the site build's environment and doctrees."""
+
+    name = "epub"  # the card and security extensions know e-books by this name
+
+    def __init__(self, app: Sphinx, site: Any, week: str, number: str, pages: list[str]) -> None:
+        self.stylesheets: list[str] = []
+        super().__init__(app, site.env)
+        self.site = site
+        self.pages = pages
+        root = f"{week}/index"
+        self.config = BookConfig(  # type: ignore[assignment]
+            app.config,
+            root_doc=root,
+            master_doc=root,
+            epub_title=f"{app.config.project} – Week {number}",
+            epub_basename=book_name(app, week),
+            epub_uid="BookId",
+            epub_identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{app.config.project}/{week}").urn,
+            epub_scheme="UUID",
+            epub_author=app.config.author,
+            epub_contributor=app.config.author,
+            epub_publisher=app.config.author,
+            epub_language=app.config.language or "en",
+            epub_description=description(site.env, root) or f"Week {number} of {app.config.project}.",
+            epub_use_index=False,
+            version=app.config.version or f"Week {number}",
+            epub_tocscope="includehidden",
+            epub_tocdepth=1,
+        )
+
+    @property
+    def html_tag(self) -> str:  # type: ignore[override]
+        # Every page says its language (Ace: html-has-lang), as XHTML and as HTML.
+        language = html.escape(self.config.epub_language)
+        return f'{super().html_tag[:-1]} lang="{language}" xml:lang="{language}">'
+
+    def build_navigation_doc(self) -> None:
+        super().build_navigation_doc()
+        # The contents' landmark with the ARIA role that matches its epub:type.
+        nav = self.outdir / "nav.xhtml"
+        text = nav.read_text(encoding="utf-8")
+        nav.write_text(
+            text.replace('<nav epub:type="toc">', '<nav epub:type="toc" role="doc-toc">'), encoding="utf-8"
+        )
+
+    def add_css_file(self, filename: str, **kwargs: Any) -> None:
+        """The extensions' stylesheets, not the site theme's own (the book has its own theme)."""
+        if any((Path(folder) / "static" / filename).exists() for folder in self.site.theme.get_theme_dirs()):
+            return
+        self.stylesheets.append(filename)
+        super().add_css_file(filename, **kwargs)
+
+    def copy_assets(self) -> None:
+        """The extensions' stylesheets, from the site's output where they copied them."""
+        super().copy_assets()
+        for filename in self.stylesheets:
+            copy = self.outdir / "_static" / filename
+            if not copy.exists() and (Path(self.site.outdir) / "_static" / filename).is_file():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(self.site.outdir) / "_static" / filename, copy)
+
+    def add_js_file(self, filename: str, **kwargs: Any) -> None:
+        """No scripts: the site's (notes, search) do nothing in an e-reader."""
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        if docname in self.pages:
+            return super().get_target_uri(docname, typ)
+        return OUTSIDE + docname
+
+    def get_toc(self) -> None:
+        self.refnodes = [
+            {
+                "level": 1,
+                "refuri": html.escape(page + self.out_suffix),
+                "text": html.escape(self.env.titles[page].astext()),
+            }
+            for page in self.pages
+        ]
+
+    def content_metadata(self) -> dict[str, Any]:
+        metadata = super().content_metadata()
+        # Reproducible: the newest of the book's sources, not the time of writing.
+        newest = max(self.env.doc2path(page).stat().st_mtime for page in self.pages)
+        metadata["date"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(newest)))
+        return metadata
+
+    def build_content(self) -> None:
+        super().build_content()
+        opf = self.outdir / "content.opf"
+        lines = "".join(
+            f'    <meta property="{name}">{html.escape(value)}</meta>\n' for name, value in ACCESSIBILITY
+        )
+        text = opf.read_text(encoding="utf-8")
+        opf.write_text(text.replace("  </metadata>", lines + "  </metadata>", 1), encoding="utf-8")
+
+    def build_epub(self) -> None:
+        """The zip with fixed times and order, so the same book has the same bytes."""
+        book = self.outdir / f"{self.config.epub_basename}.epub"
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *sorted(self.files)]
+        with zipfile.ZipFile(book, "w") as archive:
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+                archive.writestr(info, (self.outdir / name).read_bytes())
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
+        # toc.ncx names the book by its identifier, as content.opf does.
+        return {**super().toc_metadata(level, navpoints), "uid": html.escape(self.config.epub_identifier)}
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        # Notes live in the reader's browser; an e-reader cannot keep them.
+        for card in doctree.findall(lambda node: isinstance(node, nodes.Element) and node.get("notes")):
+            card["notes"] = False
+        link_outside_the_book(self, doctree)
+        link_card_footers(doctree)
+        super().write_doc(docname, doctree)
+
+
+def description(env: BuildEnvironment, docname: str) -> str:
+    """The page's meta description, else its first paragraph."""
+    doctree = env.get_doctree(docname)
+    for meta in doctree.findall(nodes.meta):
+        if meta.get("name") == "description":
+            return meta["content"]
+    paragraph = next(doctree.findall(nodes.paragraph), None)
+    return paragraph.astext() if paragraph else ""
+
+
+def link_outside_the_book(book: WeekBook, doctree: nodes.document) -> None:
+    """Links to pages outside the week: to the site when its address is known, else text."""
+    base = book.config.html_baseurl
+    for reference in list(doctree.findall(nodes.reference)):
+        uri = reference.get("refuri", "")
+        if OUTSIDE not in uri:
+            continue
+        docname, _, anchor = uri.partition(OUTSIDE)[2].partition("#")
+        if base:
+            target = posixpath.join(base.rstrip("/") + "/", book.site.get_target_uri(docname))
+            reference["refuri"] = target + (f"#{anchor}" if anchor else "")
+            reference["internal"] = False
+        else:
+            reference.replace_self(nodes.inline("", "", *reference.children, classes=reference["classes"]))
+
+
+def link_card_footers(doctree: nodes.document) -> None:
+    """sphinx-design makes a linked card one hidden link over the whole card; an e-reader
+    shows its footer ("Read the section →") as text. There the footer is the link."""
+    for stretched in list(doctree.findall(nodes.reference)):
+        if "sd-stretched-link" not in stretched["classes"]:
+            continue
+        card = stretched.parent
+        while card is not None and "sd-card" not in card.get("classes", []):
+            card = card.parent
+        if card is None:
+            continue
+        footer = next((c for c in card.children if "sd-card-footer" in c.get("classes", [])), None)
+        paragraph = next(footer.findall(nodes.paragraph), None) if footer is not None else None
+        if paragraph is None:
+            continue
+        link = nodes.reference("", "", *paragraph.children, refuri=stretched["refuri"], internal=True)
+        paragraph.children = []
+        paragraph += link
+        stretched.parent.remove(stretched)
+
+
+class OncePerBuild(std_logging.Filter):
+    """Lets a warning through once per build: writing a book resolves the week's pages
+    again and would repeat what their HTML pages said."""
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__()
+        from sphinx.util.logging import WarningLogRecordTranslator
+
+        self.translator = WarningLogRecordTranslator(app)
+        self.seen: set[tuple[str, str]] = set()
+        self.in_books = False
+        self.given_in_books = 0  # warnings let through while books were written
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        probe = copy.copy(record)
+        self.translator.filter(probe)  # type: ignore[arg-type]
+        key = (str(getattr(probe, "location", "")), probe.getMessage())
+        if self.in_books and key in self.seen:
+            return False
+        self.seen.add(key)
+        self.given_in_books += self.in_books
+        return True
+
+
+FILTERS: WeakKeyDictionary[Any, OncePerBuild] = WeakKeyDictionary()
+WRITTEN: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()  # builder -> pages written
+
+
+def warning_handlers() -> list[std_logging.Handler]:
+    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
+
+    return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
+
+
+def start(app: Sphinx, builder: Any) -> None:
+    """When writing starts (while reading, Sphinx holds warnings back in a handler of its
+    own)."""
+    if not builds_ebooks(app):
+        return
+    FILTERS[app.builder] = once = OncePerBuild(app)
+    WRITTEN[app.builder] = set()
+    for handler in warning_handlers():
+        # First, before Sphinx counts the warning.
+        handler.filters.insert(0, once)
+
+
+def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Pages written by this build: resolved in the main process, also in parallel builds."""
+    if app.builder in WRITTEN:
+        WRITTEN[app.builder].add(docname)
 
 
 def link_from_the_week_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The page template shows the download link where ``week_ebook`` is set."""
+    if isinstance(app.builder, WeekBook):
+        # Template links (the footer's privacy page) only to pages inside the book.
+        context["hasdoc"] = app.builder.pages.__contains__
     match = WEEK_INDEX.fullmatch(pagename)
     if match and builds_ebooks(app):
         context["week_ebook"] = f"{FOLDER}/{book_name(app, match[1])}.epub"
-    if week := re.match(r"(week\d+)/", pagename):
-        WRITTEN.add(week[1])
 
 
-def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not builds_ebooks(app):
-        return
+@contextmanager
+def builder_in_place(app: Sphinx, book_folder: Path) -> Iterator[None]:
+    """Event handlers ask ``app.builder`` which builder writes, and builders take their
+    output folder from the app: both stand for the book while it is written."""
+    site, outdir, tags = app.builder, app.outdir, set(app.tags)
+    app.outdir = book_folder
+    try:
+        yield
+    finally:
+        app.builder, app.outdir = site, outdir
+        for tag in set(app.tags) - tags:
+            app.tags.remove(tag)
+
+
+def book_folder(app: Sphinx, week: str) -> Path:
+    return Path(f"{app.doctreedir}-{week}-epub")
+
+
+def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
+    site = app.builder
+    pages = book_pages(site.env, week)
+    folder = book_folder(app, week)
+    with builder_in_place(app, folder):
+        book = WeekBook(app, site, week, number, pages)
+        app.builder = book
+        book.init()
+        book.finish_tasks = SerialTasks()
+        book.prepare_writing(set(pages))
+        book.copy_assets()
+        for page in pages:
+            doctree = site.env.get_and_resolve_doctree(page, book, tags=book.tags)
+            book.write_doc_serialized(page, doctree)
+            book.write_doc(page, doctree)
+        book.finish()
+    name = f"{book.config.epub_basename}.epub"
+    (target / name).write_bytes((folder / name).read_bytes())
+
+
+def write_books(app: Sphinx, once: OncePerBuild, written: set[str]) -> None:
+    """Writes again the books of the weeks with a page written by this build, and those
+    whose last writing gave a warning (marked in their folder), so that a book's warning
+    is given again on every build until it is fixed, as a page's would be after
+    ``make html`` reads every page again."""
     target = Path(app.outdir) / FOLDER
     target.mkdir(exist_ok=True)
-    for week in weeks(app):
-        # Pages written in parallel are recorded in other processes: then always rebuild.
-        unchanged = week not in WRITTEN and app.parallel <= 1
-        if unchanged and (target / f"{book_name(app, week)}.epub").is_file():
+    books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
+    for stale in target.glob("*.epub"):
+        if stale.name not in books:
+            stale.unlink()
+    once.in_books = True
+    for filename, (week, number) in books.items():
+        warned = Path(f"{book_folder(app, week)}.warned")
+        changed = any(page.startswith(f"{week}/") for page in written)
+        if not (changed or warned.exists() or not (target / filename).is_file()):
             continue
-        work = Path(f"{app.doctreedir}-{week}-epub")
-        title = app.env.titles[f"{week}/index"].astext()
-        command = [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "epub",
-            "-W",
-            "-n",
-            "--keep-going",
-            "-q",
-            "-d",
-            str(work / "doctrees"),
-            "-D",
-            f"root_doc={week}/index",
-            "-D",
-            f"include_patterns={week}/**",
-            "-D",
-            "course_cards_notes=0",
-            "-D",
-            "week_ebooks=0",
-            "-D",
-            f"epub_title={app.config.project}: {title}",
-            "-D",
-            f"epub_basename={book_name(app, week)}",
-            str(app.srcdir),
-            str(work / "epub"),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        book = work / "epub" / f"{book_name(app, week)}.epub"
-        if result.returncode or not book.is_file():
+        before = once.given_in_books
+        try:
+            write_book(app, week, number, target)
+        except Exception as error:  # a book's failure is a warning; the site stays built
+            (target / filename).unlink(missing_ok=True)
             logger.warning(
-                "the e-book of %s did not build:\n%s",
+                "the e-book of %s could not be written: %s: %s",
                 week,
-                result.stderr.strip(),
+                type(error).__name__,
+                error,
+                location=f"{week}/index",
                 type="week_ebooks",
                 subtype="build",
             )
-            continue
-        shutil.copyfile(book, target / book.name)
-    WRITTEN.clear()
+        if once.given_in_books > before:
+            warned.parent.mkdir(parents=True, exist_ok=True)
+            warned.touch()
+        else:
+            warned.unlink(missing_ok=True)
+
+
+def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
+    once = FILTERS.pop(app.builder, None)
+    written = WRITTEN.pop(app.builder, set())
+    if once is None:
+        return
+    try:
+        if exception is None:
+            write_books(app, once, written)
+    finally:
+        for handler in warning_handlers():
+            if once in handler.filters:
+                handler.filters.remove(once)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
+    app.connect("write-started", start)
+    app.connect("doctree-resolved", note_written)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
