@@ -129,7 +129,7 @@ ALIGNMENT = """() => {
     privacy: centre(document.querySelector('.site-privacy-link a')),
     text: left(document.querySelector('article p')),
     cards: [...document.querySelectorAll('.sd-card')].map(left),
-    footers: [...document.querySelectorAll('.sd-card .sd-card-footer')].map(f => f.innerText.trim()),
+    footers: [...document.querySelectorAll('.sd-card .sd-card-footer')].filter(f => f.offsetParent).map(f => f.innerText.trim()),
   };
 }"""
 
