@@ -8,6 +8,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # Warnings of the last strict build: while it holds any, the next build reads every page
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
+ACE := tools/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 
@@ -45,7 +46,7 @@ html: $(VENV)/.docs
 check: html $(VENV)/.test
 	@$(BIN)/pre-commit run --all-files
 
-test: check
+test: check $(ACE)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
@@ -93,6 +94,12 @@ browser-deps:
 
 screenshots: html $(VENV)/.test browser-deps
 	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+# Ace by DAISY checks the e-books' accessibility (tests/test_epub.py). Its install scripts
+# would download a browser; it runs with Debian's Chromium instead.
+$(ACE): tools/ace/package-lock.json
+	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
 	cd tools/audit && npm ci --no-audit --no-fund

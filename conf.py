@@ -24,6 +24,7 @@ extensions = [
     "stable_config",
     "week_ebooks",
     "fast_navigation",
+    "live_warnings",
 ]
 
 myst_enable_extensions = ["colon_fence"]

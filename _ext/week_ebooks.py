@@ -359,6 +359,7 @@ def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
     site = app.builder
     pages = book_pages(site.env, week)
     folder = book_folder(app, week)
+    shutil.rmtree(folder, ignore_errors=True)  # the book holds every file of its folder
     with builder_in_place(app, folder):
         book = WeekBook(app, site, week, number, pages)
         app.builder = book
