@@ -448,6 +448,9 @@ def load_record(app: Sphinx) -> PageRecord:
 def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     STATES.pop(app.builder, None)
     READ[app.builder] = set(docnames)
+    # A root document cached by the last build's writing (same process, as in tests)
+    # would hide the root's edits from this one.
+    env.__dict__.pop("master_doctree", None)
 
 
 READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
