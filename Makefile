@@ -4,13 +4,41 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BUILDDIR := _build
 SPHINXOPTS ?=
+# The tools import the site's extensions (course_cards, course_site) from _ext, as conf.py does.
+TOOL := PYTHONPATH=$(CURDIR)/_ext $(BIN)/python
 SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 # Warnings of the last strict build: while it holds any, the next build reads every page
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 ACE := tools/ace/node_modules/.bin/ace-puppeteer
 
-.PHONY: html check test lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: help html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+# Plain `make` explains itself instead of quietly building a virtualenv.
+.DEFAULT_GOAL := help
+# Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
+PYTEST_ARGS ?=
+
+help:
+	@echo 'make html          strict build of the site into $(BUILDDIR)/html (any warning fails it)'
+	@echo 'make serve         build, then serve $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/ only, for reading with notes'
+	@echo 'make check         the quick loop: strict build, then the author'"'"'s words and the pre-commit hooks'
+	@echo 'make test          make check, then the whole test suite; pytest options in PYTEST_ARGS="…"'
+	@echo 'make test-js       the notes scripts'"'"' file format and store under Node'"'"'s test runner'
+	@echo 'make new-section   scaffold a section: make new-section WEEK=7 TITLE="…" (see CONTRIBUTING)'
+	@echo 'make new-week      scaffold a week: make new-week WEEK=8 TITLE="…" [SECTION="…"]'
+	@echo 'make livehtml      live preview on http://127.0.0.1:8000 that rebuilds as you edit'
+	@echo 'make lint          ruff lint and format check'
+	@echo 'make spelling      codespell'
+	@echo 'make linkcheck     check the site'"'"'s external links'
+	@echo 'make cards-diff    metaphors and prompts changed since BASE (default main)'
+	@echo 'make bench         the build benchmark (about 30 minutes)'
+	@echo 'make bench-check   the benchmark, failing unless its targets hold'
+	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils and epubcheck (root or sudo)'
+	@echo 'make screenshots   every page and the cards in five themes as PNGs, for reviewers'
+	@echo 'make audit         Lighthouse on every page'
+	@echo 'make clean         remove $(BUILDDIR)'
+	@echo 'make distclean     remove $(BUILDDIR) and the virtualenv'
+	@echo 'make help          this list'
 
 # The virtualenv counts as made only once pip is ready in it, so a failed attempt is redone.
 $(VENV)/.created:
@@ -39,15 +67,27 @@ html: $(VENV)/.docs
 	@fresh=$$(test -s $(WARNINGS) && echo -E); \
 	if [ -n "$$fresh" ]; then echo "The last build had warnings: reading every page again."; fi; \
 	$(SPHINXBUILD) $$fresh -w $(WARNINGS) -b html . $(BUILDDIR)/html
-	@echo "Open $(BUILDDIR)/html/index.html in a browser."
+	@echo "Read it with 'make serve' (http://127.0.0.1:$(PORT)/), or open $(BUILDDIR)/html/index.html."
+
+# The built site on this machine only, for reading with notes: pages opened from disk
+# (file://) share one origin with every other local file in the browser.
+PORT ?= 8000
+serve: html
+	@echo "Serving $(BUILDDIR)/html on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
+	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(BUILDDIR)/html $(PORT)
 
 # The quick loop for content edits: strict build with the course's shape rules, then
 # whitespace, YAML/TOML, spelling and lint through the pre-commit hooks.
 check: html $(VENV)/.test
 	@$(BIN)/pre-commit run --all-files
 
-test: check $(ACE)
-	$(BIN)/python -m pytest
+test: check test-js $(ACE)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The notes file format and store, under Node's own test runner: no browser, no packages.
+test-js:
+	@command -v node >/dev/null || { echo "Node.js is missing: run make browser-deps."; exit 1; }
+	node --test tests/js/
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check _ext tests tools conf.py
@@ -62,16 +102,16 @@ linkcheck: $(VENV)/.docs
 # Metaphors and prompts added, changed and removed since BASE (default: main).
 BASE ?= main
 cards-diff: $(VENV)/.docs
-	@$(BIN)/python tools/cards_diff.py $(BASE)
+	@$(TOOL) tools/cards_diff.py $(BASE)
 
 # New pages with every text to write marked [WRITE: …]; see CONTRIBUTING.
 new-section: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-section WEEK=7 TITLE="Resting together"'; exit 2; }
-	@$(BIN)/python tools/scaffold.py section --week "$(WEEK)" --title "$(TITLE)"
+	@$(TOOL) tools/scaffold.py section --week "$(WEEK)" --title "$(TITLE)"
 
 new-week: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-week WEEK=8 TITLE="Staying close" [SECTION="Introduction"]'; exit 2; }
-	@$(BIN)/python tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
+	@$(TOOL) tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
 
 # Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 30 minutes).
 bench: $(VENV)/.test
@@ -80,16 +120,16 @@ bench: $(VENV)/.test
 bench-check: $(VENV)/.test
 	$(BIN)/python tools/bench/bench.py --check
 
-# Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
-# (Playwright's own browser download does not work here). Needs root or sudo; does
-# nothing when all three are present.
+# Debian's Chromium, pdftotext, EPUBCheck and Node.js, for the browser, e-book and
+# notes-script tests (Playwright's own browser download does not work here). Needs root
+# or sudo; does nothing when all four are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ]; then \
-		echo "chromium, pdftotext and epubcheck are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] && command -v node >/dev/null; then \
+		echo "chromium, pdftotext, epubcheck and node are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck nodejs; \
 	fi
 
 screenshots: html $(VENV)/.test browser-deps

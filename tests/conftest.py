@@ -12,45 +12,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from course_site import structure
+
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "_ext"))
-
-
-def toctree_entries(page: Path) -> list[str]:
-    """The entries of a MyST page's toctrees, in order (options and captions left out)."""
-    text = page.read_text(encoding="utf-8")
-    blocks = re.findall(r"^```\{toctree\}[^\n]*\n(.*?)^```", text, re.M | re.S)
-    return [
-        line.strip()
-        for block in blocks
-        for line in block.splitlines()
-        if line.strip() and not line.startswith(":")
-    ]
-
-
-def week_folders(repo: Path = REPO) -> list[Path]:
-    """Every week of the course: a folder week<N>/ with an index page, by number."""
-    weeks = [p.parent for p in repo.glob("week*/index.md") if re.fullmatch(r"week\d+", p.parent.name)]
-    return sorted(weeks, key=lambda week: int(week.name[4:]))
-
-
-def section_pages(repo: Path = REPO) -> dict[str, list[str]]:
-    """Each week's section pages (docnames), in the order of its toctree: the entries named
-    like a section, NN-title."""
-    return {
-        week.name: [
-            f"{week.name}/{entry}"
-            for entry in toctree_entries(week / "index.md")
-            if re.match(r"\d\d-", entry)
-        ]
-        for week in week_folders(repo)
-    }
-
-
-SECTION_PAGES = [page for pages in section_pages().values() for page in pages]
-WEEK7_SECTIONS = section_pages()["week7"]
+# The course's layout as the next build of the sources will read it (its toctrees).
+COURSE = structure.from_source(REPO)
+SECTION_PAGES = COURSE.sections
 BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext", "xml"]
 PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise"
 
@@ -61,7 +30,7 @@ def rootdir() -> Path:
 
 
 def sphinx_build(
-    srcdir: Path, outdir: Path, builder: str, *options: str, quiet: bool = True
+    srcdir: Path, outdir: Path, builder: str, *options: str, quiet: bool = True, env: dict | None = None
 ) -> subprocess.CompletedProcess:
     """Run sphinx-build exactly as `make html` does: strict and nitpicky (and with its
     messages on stdout unless ``quiet``)."""
@@ -85,7 +54,7 @@ def sphinx_build(
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO / "_ext")},
     )
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import BUILDERS, PEER_EXTENSIONS, soup
+from conftest import BUILDERS, COURSE, PEER_EXTENSIONS, soup
 
 PEERS = ("-D", f"extensions={PEER_EXTENSIONS}")
 
@@ -29,8 +29,10 @@ def test_the_real_site_builds_strictly_beside_sphinx_exercise_and_sphinx_design(
 
 def test_singlehtml_keeps_sphinx_design_cards_beside_ours(site):
     page = soup(site("singlehtml", *PEERS) / "index.html")
-    assert len(page.select(".sd-card")) == 8
-    assert len(page.select("div.course-card.metaphor")) >= 16
+    # A grid card per section on the week pages; each metaphor on its section and again
+    # on its week's metaphors page.
+    assert len(page.select(".sd-card")) == len(COURSE.sections)
+    assert len(page.select("div.course-card.metaphor")) >= 2 * len(COURSE.sections)
 
 
 def test_singlehtml_has_no_duplicate_ids(site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import pytest
 from conftest import REPO
 
 TOOL = REPO / "tools" / "cards_diff.py"
+# As `make cards-diff` runs it: the extensions importable from _ext.
+TOOL_ENV = {**os.environ, "PYTHONPATH": str(REPO / "_ext")}
 
 FIRST = """# Boundaries
 
@@ -54,7 +57,9 @@ def repo(tmp_path):
 
 
 def cards_diff(repo, base="main"):
-    result = subprocess.run([sys.executable, str(TOOL), base], cwd=repo, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(TOOL), base], cwd=repo, capture_output=True, text=True, env=TOOL_ENV
+    )
     return result.returncode, result.stdout, result.stderr
 
 

@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from browser import CHROMIUM, require_tool
-from conftest import REPO, sphinx_build, toctree_entries, week_folders
+from conftest import COURSE, REPO, sphinx_build
+from course_site import structure
 
 EPUBCHECK = "/usr/bin/epubcheck"
 
@@ -47,7 +48,7 @@ def test_card_projects_as_e_books_pass_epubcheck(root, tmp_path):
     )
 
 
-# Each week's e-book, written by the HTML build (_ext/week_ebooks.py).
+# Each week's e-book, written by the HTML build (_ext/course_site/week_ebooks.py).
 
 ACE = REPO / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 EBOOKS_ROOT = REPO / "tests" / "roots" / "test-ebooks"
@@ -78,15 +79,14 @@ def week_books(site) -> dict[str, dict[str, str]]:
     """The real site's e-books, week by week: their files' text."""
     html = site("html")
     return {
-        week.name: book_files(html / "ebooks" / f"safe-connections-{week.name}.epub")
-        for week in week_folders()
+        week.name: book_files(html / "ebooks" / f"safe-connections-{week.name}.epub") for week in COURSE.weeks
     }
 
 
 def test_the_contents_list_the_week_page_every_section_the_workbook_and_the_metaphors(week_books):
     for week, files in week_books.items():
         expected = [f"{week}/index.xhtml"] + [
-            f"{week}/{entry}.xhtml" for entry in toctree_entries(REPO / week / "index.md")
+            f"{entry}.xhtml" for entry in structure.toctree_entries(REPO, f"{week}/index")
         ]
         assert {f"{week}/workbook.xhtml", f"{week}/metaphors.xhtml"} <= set(expected)
         nav = [
@@ -148,7 +148,7 @@ def test_read_the_section_is_a_link_to_the_section(week_books):
 def test_ace_by_daisy_finds_nothing_critical_or_serious(site, tmp_path):
     require_tool(str(ACE))
     require_tool(CHROMIUM)
-    for week in week_folders():
+    for week in COURSE.weeks:
         book = site("html") / "ebooks" / f"safe-connections-{week.name}.epub"
         report = tmp_path / week.name
         subprocess.run(

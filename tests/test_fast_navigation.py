@@ -1,4 +1,4 @@
-"""The navigation rendered once per build (_ext/fast_navigation.py): byte for byte what Furo
+"""The navigation rendered once per build (_ext/course_site/fast_navigation.py): byte for byte what Furo
 writes, for the real site and for every kind of toctree, with html and dirhtml, serial and
 parallel, on a first build and on rebuilds; and Furo's own code wherever that cannot be
 promised, said in an info message that a -W build lets pass."""
@@ -8,10 +8,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import fast_navigation
 import pytest
 
 from conftest import REPO, soup, sphinx_build, two_at_a_time
+from course_site import fast_navigation
 
 NAV_ROOT = REPO / "tests" / "roots" / "test-navigation"
 CUT_ONCE = "navigation rendered once"

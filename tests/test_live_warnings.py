@@ -1,4 +1,4 @@
-"""`make livehtml` shows the build's warnings on the page (_ext/live_warnings.py): a copy
+"""`make livehtml` shows the build's warnings on the page (_ext/course_site/live_warnings.py): a copy
 of the real site with a broken reference, built in live-preview mode, shows the located
 warning in a banner on every page, in a real browser; once the source is fixed, the
 incremental rebuild's pages show none; a normal build carries no banner script."""

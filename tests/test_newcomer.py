@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from course_site import structure
 
 VENV = REPO / ".venv"
-FILLED = "a few kind words"
+FILLED = "a few kind words, written the way a contributor would write them"
 
 
 def run(clone: Path, *command: str) -> subprocess.CompletedProcess:
@@ -66,43 +67,62 @@ def clone(tmp_path_factory) -> Path:
     return target
 
 
-def test_a_new_section_and_a_new_week_build_strictly_once_filled_in(clone):
+# The tests that depend on the course's layout, run in the grown copy. They share its
+# session's builds of the site (html, and singlehtml beside its peers).
+GROWN_TESTS = [
+    "tests/test_structure.py",
+    "tests/test_shape.py",
+    "tests/test_site.py",
+    "tests/test_bench.py::test_every_variant_keeps_every_card_of_every_week",
+    "tests/test_builders.py::test_singlehtml_keeps_sphinx_design_cards_beside_ours",
+    "tests/test_browser.py::test_the_page_list_is_every_built_page",
+    "tests/test_reading.py::test_next_links_walk_the_course_and_never_enter_the_contributor_pages",
+    "tests/test_reading.py::test_collected_pages_read_as_pages",
+]
+
+
+def test_a_course_grown_as_contributing_says_builds_strictly_and_passes_the_structure_tests(clone):
+    """CONTRIBUTING's recipe, followed literally: a section in an existing week, a new week
+    with two sections, every placeholder written. Nothing in tests/ is touched."""
+    course = structure.from_source(clone)
+    week7 = course.week("week7")
     added = make(clone, "new-section", "WEEK=7", "TITLE=Resting Together")
     assert added.returncode == 0, added.stderr
-    assert "created week7/09-resting-together.md" in added.stdout
-    week = make(clone, "new-week", "WEEK=8", "TITLE=Staying Close")
-    assert week.returncode == 0, week.stderr
+    assert f"created week7/{len(week7.sections) + 1:02d}-resting-together.md" in added.stdout
+    new = max(week.number for week in course.weeks) + 1
+    for command in (
+        ("new-week", f"WEEK={new}", "TITLE=Staying Close"),
+        ("new-section", f"WEEK={new}", "TITLE=Second Steps"),
+    ):
+        result = make(clone, *command)
+        assert result.returncode == 0, result.stderr
+
+    grown = structure.from_source(clone)
+    assert len(grown.week("week7").sections) == len(week7.sections) + 1
+    assert grown.week(f"week{new}").sections == (f"week{new}/01-introduction", f"week{new}/02-second-steps")
 
     unfilled = make(clone, "html")
     assert unfilled.returncode != 0, "the strict build refuses placeholders"
     assert (
-        "week8/01-introduction.md:1: WARNING: the page description is still a placeholder" in unfilled.stderr
+        f"week{new}/01-introduction.md:1: WARNING: the page description is still a placeholder"
+        in unfilled.stderr
     )
     assert "[course_shape.placeholder]" in unfilled.stderr
 
     fill_in(clone)
     built = make(clone, "html")
-    assert built.returncode == 0, built.stderr
-    assert (clone / "_build" / "html" / "week8" / "01-introduction.html").is_file()
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr
+    assert (clone / "_build" / "html" / f"week{new}" / "02-second-steps.html").is_file()
+    published = (clone / "published-card-ids.txt").read_text(encoding="utf-8").splitlines()
+    section = f"week7/{len(week7.sections) + 1:02d}-resting-together"
+    assert f"{section} reflect-week7-resting-together" in published, "scaffolds record ids"
+    assert f"week{new}/01-introduction metaphor-week{new}-introduction" in published
 
-    structure = run(
-        clone,
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "tests/test_structure.py",
-        "tests/test_shape.py",
-    )
-    assert structure.returncode == 0, structure.stdout[-3000:]
-    assert (
-        "week8"
-        in run(
-            clone, sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_structure.py"
-        ).stdout
-    )
+    tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *GROWN_TESTS)
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert "passed" in tests.stdout and " skipped" not in tests.stdout, tests.stdout[-500:]
+    collected = run(clone, sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_structure.py")
+    assert f"week{new}" in collected.stdout
 
 
 def test_a_typo_fails_the_build_on_every_run_until_fixed(clone):

@@ -57,7 +57,8 @@ def stored_notes(page, root: str = "/") -> dict[str, str]:
     """This site's notes as {card id: text}; the store is keyed by the site's root path."""
     prefix = f"course-notes:{root}:"
     return page.evaluate(
-        """prefix => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith(prefix))
+        """prefix => Object.fromEntries(Object.keys(localStorage)
+        .filter(k => k.startsWith(prefix) && !k.startsWith(prefix + '@'))
         .map(k => [k.slice(prefix.length).split('#').pop(), JSON.parse(localStorage.getItem(k)).text]))""",
         prefix,
     )
@@ -151,8 +152,20 @@ def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        status_of(page).filter(has_text="Nothing to import").wait_for()
+        ask = page.get_by_role("dialog", name="1 note in this file differs from the one here.", exact=False)
+        assert ask.get_by_role("button").all_inner_texts() == ["Keep mine", "Use the file's", "Keep both"]
+        assert page.evaluate("document.activeElement.textContent") == "Keep mine", (
+            "the default keeps what is here"
+        )
+        page.keyboard.press("Escape")
+        status_of(page).filter(has_text="Your notes here were kept").wait_for()
         assert stored_notes(page)["reflect-first"] == "A newer note."
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
+        ask.get_by_role("button", name="Keep both").click()
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        both = stored_notes(page)["reflect-first"]
+        assert both == "A newer note.\n\nFrom the downloaded file (2020-01-01):\nAn old note."
+        expect_value(page, "[data-notes$='#reflect-first'] textarea", both)
 
 
 def test_delete_all_clears_every_note_after_confirmation(browser, project):
@@ -176,13 +189,16 @@ def test_notes_of_vanished_cards_are_kept_and_listed(browser, editable_project):
         (source / "section.md").write_text(
             re.sub(r":::\{reflection\} Second\n.*?\n:::\n", "", text, flags=re.S)
         )
+        published = source / "published-card-ids.txt"  # removed on purpose, as the build asks
+        published.write_text(published.read_text().replace("section reflect-second\n", ""))
         build()
         page.goto(server.url + "workbook.html")
         orphans = page.locator(".course-notes-orphans")
         assert orphans.locator("h2").inner_text() == "Notes from cards that no longer exist"
         assert "Still mine." in orphans.inner_text() and "A section" in orphans.inner_text()
         assert stored_notes(page)["reflect-second"] == "Still mine."
-        assert "Untitled one" not in orphans.inner_text(), "notes of cards elsewhere are not orphans"
+        listed = orphans.locator(".course-notes-orphan-text").all_inner_texts()
+        assert listed == ["Still mine."], "notes of cards elsewhere are not orphans"
 
 
 def test_when_storage_fails_the_reader_is_told_and_the_text_stays(browser, project):
@@ -458,6 +474,7 @@ def test_a_file_from_another_course_asks_first(browser, project, tmp_path):
         assert stored_notes(page) == {"reflect-first": "Mine."}
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
+        page.locator("dialog.course-notes-ask").get_by_role("button", name="Use the file's").click()
         status_of(page).filter(has_text="Imported 1 note.").wait_for()
         assert stored_notes(page) == {"reflect-first": "From elsewhere."}
 
@@ -483,7 +500,7 @@ def test_messages_say_exactly_what_happened(browser, project, tmp_path):
         status_of(page).filter(has_text="Imported 2 notes.").wait_for()
         picker.set_input_files(str(tmp_path / "two.md"))
         status_of(page).filter(has_text="Nothing to import").wait_for()
-        assert "Import notes from a downloaded .md file" in page.locator(".course-notes-tools").inner_text()
+        assert page.get_by_role("button", name="Bring back notes from a file you downloaded").count() == 1
 
 
 def test_the_notes_box_grows_with_its_text(browser, project):
@@ -548,3 +565,268 @@ def test_a_file_downloaded_before_version_2_still_imports(browser, project, tmp_
         assert stored_notes(page) == {"reflect-first": "An older download.\nTwo lines."}
         keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('course-notes:'))")
         assert keys == ["course-notes:/:section#reflect-first"], "under the card's key of today"
+
+
+# The reader's companion (issue #23).
+
+
+def read_to_the_end(page, server, path: str) -> None:
+    """Opens a section and brings the reflection card at its end into view."""
+    page.goto(server.url + path)
+    page.locator(".course-card.reflection[data-notes]").last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "p => JSON.parse(localStorage.getItem('course-notes:/:@progress') || '[]').includes(p)",
+        arg=path.removesuffix(".html"),
+    )
+
+
+def test_reading_progress_offers_to_continue_everywhere_until_deleted(browser, project):
+    _, _, server = project
+    with visit(browser, server, "index.html") as (page, traffic):
+        follow = page.locator(".course-progress-next")
+        assert follow.inner_text() == "Start with 1. A section"
+        assert page.locator(".course-progress-clear").is_hidden()
+        for path in ("section.html", "untitled-one.html", "untitled-two.html"):
+            read_to_the_end(page, server, path)
+        page.goto(server.url + "index.html")
+        assert (
+            follow.inner_text() == "Continue with 4. Names" and follow.get_attribute("href") == "names.html"
+        )
+        page.reload()
+        assert follow.inner_text() == "Continue with 4. Names", "kept after a reload"
+        second = page.context.new_page()
+        second.goto(server.url + "index.html")
+        assert second.locator(".course-progress-next").inner_text() == "Continue with 4. Names"
+        for path in ("names.html", "conditional.html", "twice.html"):
+            read_to_the_end(second, server, path)
+        expect_text(page, ".course-progress-next", "Continue with Workbook")
+        assert follow.get_attribute("href") == "workbook.html", "the workbook once all are read"
+        page.goto(server.url + "workbook.html")
+        assert (
+            "everything this course keeps on this device" in page.locator(".course-notes-danger").inner_text()
+        )
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Delete all my notes").click()
+        page.goto(server.url + "index.html")
+        assert follow.inner_text() == "Start with 1. A section"
+        assert traffic.offsite == [] and traffic.console_errors == []
+        assert page.evaluate("window.cspViolations") == []
+
+
+@pytest.mark.parametrize("mode", ["light", "os-dark"])
+def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, _, server = project
+    with visit(browser, server, "index.html", mode=mode) as (page, _):
+        read_to_the_end(page, server, "section.html")
+        page.goto(server.url + "index.html")
+        clear = page.locator(".course-progress-clear")
+        assert clear.is_visible()
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert [v["id"] for v in result.response["violations"]] == []
+        before = page.locator(".course-progress").bounding_box()
+        clear.click()
+        assert page.locator(".course-progress-next").inner_text() == "Start with 1. A section"
+        assert clear.is_hidden() and page.locator(".course-progress").bounding_box() == before
+
+
+def test_week_and_home_pages_mark_read_sections_without_moving(browser, site):
+    server = LocalServer(site("html"))
+    try:
+        with visit(browser, server, "week7/index.html", width=375) as (page, traffic):
+            for path in sorted(p.name for p in (server.root / "week7").glob("0[123]-*.html")):
+                read_to_the_end(page, server, f"week7/{path}")
+            page.add_init_script(
+                """window.shifts = 0; new PerformanceObserver(list => list.getEntries()
+                .forEach(e => { window.shifts += e.value; })).observe({type: 'layout-shift', buffered: true});"""
+            )
+            for home in ("week7/index.html", "index.html"):
+                page.goto(server.url + home)
+                follow = page.locator(".course-progress-next")
+                assert follow.inner_text() == "Continue with 4. Active Listening and Emotional Presence", home
+                page.wait_for_timeout(300)
+                assert page.evaluate("window.shifts") < 0.01, home
+            marks = page.locator("article .sd-card .course-progress-mark")
+            page.goto(server.url + "week7/index.html")
+            assert marks.count() == 3 and marks.first.inner_text().endswith("Read")
+            marked = page.locator("article .sd-card:has(.course-progress-mark) .sd-card-title")
+            assert [t.split(".")[0] for t in marked.all_inner_texts()] == ["1", "2", "3"]
+            assert traffic.offsite == [] and traffic.console_errors == []
+    finally:
+        server.close()
+
+
+def expect_text(page, selector: str, text: str) -> None:
+    page.wait_for_function("([s, t]) => document.querySelector(s).textContent === t", arg=[selector, text])
+
+
+def test_a_future_dated_import_never_outranks_words_typed_after_it(browser, project, tmp_path):
+    _, _, server = project
+    future = tmp_path / "future.md"
+    future.write_text(notes_file([("section#reflect-first", "9999-12-31T00:00:00.000Z", "From the future.")]))
+    with visit(browser, server, "workbook.html") as (page, _):
+        picker = page.locator(".course-notes-tools input[type=file]")
+        picker.set_input_files(str(future))
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        type_note(page, "reflect-first", "Typed after the import.")
+        picker.set_input_files(str(future))
+        page.locator("dialog.course-notes-ask").get_by_role("button", name="Keep mine").click()
+        status_of(page).filter(has_text="Your notes here were kept").wait_for()
+        assert stored_notes(page) == {"reflect-first": "Typed after the import."}
+
+
+def test_a_file_too_large_for_storage_changes_nothing(browser, project, tmp_path):
+    _, _, server = project
+    big = tmp_path / "big.md"
+    big.write_text(
+        notes_file([(f"section#n{i}", "2020-01-01T00:00:00.000Z", "x" * 20_000) for i in range(600)])
+    )
+    snapshot = "() => JSON.stringify(Object.entries(localStorage).sort())"
+    with visit(browser, server, "workbook.html") as (page, _):
+        type_note(page, "reflect-first", "Before the import.")
+        before = page.evaluate(snapshot)
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(big))
+        told = status_of(page).filter(has_text="nothing was changed")
+        told.wait_for(timeout=60_000)
+        assert re.search(
+            r"need about [\d.]+ MB, but this browser had room for only [\d.]+ MB", told.inner_text()
+        )
+        assert page.evaluate(snapshot) == before
+        type_note(page, "reflect-first", "The next keystroke saves.")
+        absurd = {"name": "huge.md", "mimeType": "text/markdown", "buffer": b"x" * 21_000_000}
+        page.locator(".course-notes-tools input[type=file]").set_input_files(absurd)
+        status_of(page).filter(has_text="This file is 21.0 MB").wait_for()
+        assert stored_notes(page) == {"reflect-first": "The next keystroke saves."}
+
+
+def test_the_workbook_tells_when_notes_were_last_downloaded(browser, project, tmp_path):
+    _, _, server = project
+    with visit(browser, server, "workbook.html") as (page, _):
+        page.evaluate(
+            """() => { window.persistAsked = 0;
+            navigator.storage.persist = () => { window.persistAsked += 1; return Promise.resolve(false); }; }"""
+        )
+        page.evaluate(
+            """() => { window.revoked = []; const revoke = URL.revokeObjectURL;
+            URL.revokeObjectURL = url => { window.revoked.push(url); revoke(url); }; }"""
+        )
+        last = page.locator(".course-notes-last")
+        assert last.inner_text() == "You have not downloaded your notes yet."
+        type_note(page, "reflect-first", "Worth keeping.")
+        assert page.evaluate("window.persistAsked") == 1, "persistent storage asked for once"
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download my notes").click()
+        download.value.save_as(tmp_path / "kept.md")
+        assert page.evaluate("window.revoked") == [], "the file's address outlives the click"
+        assert re.fullmatch(r"You last downloaded your notes on \w+ \d+, \d{4}\.", last.inner_text())
+        type_note(page, "reflect-first", "Worth keeping, and more.")
+        last.filter(has_text="You have written since then").wait_for()
+        page.reload()
+        assert "You have written since then" in page.locator(".course-notes-last").inner_text()
+
+
+def test_two_copies_of_one_note_on_one_page_stay_in_step(browser, project):
+    _, _, server = project
+    with visit(browser, server, "twice.html") as (page, _):
+        original, copy = page.locator("[data-notes='twice#reflect-here']").all()
+        original.locator("textarea").press_sequentially("Typed here")
+        assert copy.locator("textarea").input_value() == "Typed here"
+        copy.locator("textarea").press_sequentially(", then there")
+        assert original.locator("textarea").input_value() == "Typed here, then there"
+        assert "another tab" not in page.locator("article").inner_text()
+        assert stored_notes(page) == {"reflect-here": "Typed here, then there"}
+
+
+def test_the_status_speaks_once_not_at_every_keystroke(browser, project):
+    _, _, server = project
+    with visit(browser, server, "section.html") as (page, _):
+        page.evaluate(
+            """() => { window.announced = 0; new MutationObserver(m => { window.announced += m.length; })
+            .observe(document.querySelector('#reflect-first .course-notes-status'),
+                     {childList: true, characterData: true, subtree: true}); }"""
+        )
+        page.locator("#reflect-first textarea").press_sequentially("Several keystrokes")
+        assert page.evaluate("window.announced") == 1
+
+
+def test_the_workbook_reads_as_a_journal_on_a_phone(browser, project):
+    _, _, server = project
+    with visit(browser, server, "workbook.html", width=375) as (page, _):
+        controls = page.evaluate(
+            """[...document.querySelectorAll('article textarea, article button')]
+            .map(el => el.tagName === 'TEXTAREA' ? 'prompt' : el.textContent)"""
+        )
+        assert controls[0] == "prompt" and controls[-1] == "Delete all my notes"
+        assert controls.index("Download my notes") > max(i for i, c in enumerate(controls) if c == "prompt")
+        tools = page.locator(".course-notes-tools")
+        assert tools.locator("h2").inner_text() == "Keep your notes safe"
+        download = tools.get_by_role("button", name="Download my notes").bounding_box()
+        bring = tools.get_by_role("button", name="Bring back notes from a file you downloaded").bounding_box()
+        last = tools.locator(".course-notes-last").bounding_box()
+        delete = tools.get_by_role("button", name="Delete all my notes").bounding_box()
+        assert bring["x"] == download["x"] or bring["y"] == download["y"], "in one aligned group"
+        assert last["x"] == download["x"] and last["y"] >= bring["y"] + bring["height"]
+        status = page.locator(".course-notes-tools > .course-notes-status")
+        assert status.count() == 1 and status.evaluate("el => getComputedStyle(el).display") == "block"
+        assert delete["y"] - (last["y"] + last["height"]) > 40, "delete sits visibly apart"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_renamed_card_keeps_its_note_and_a_vanished_one_warns(browser, editable_project):
+    source, build, server = editable_project
+    with visit(browser, server, "section.html") as (page, _):
+        type_note(page, "reflect-second", "Under the old name.")
+        text = (source / "section.md").read_text()
+        (source / "section.md").write_text(
+            text.replace(":name: reflect-second\n", ":name: reflect-renamed\n:formerly: reflect-second\n")
+        )
+        build()
+        page.reload()
+        assert page.locator("#reflect-renamed textarea").input_value() == "Under the old name."
+        assert stored_notes(page) == {"reflect-renamed": "Under the old name."}
+    (source / "section.md").write_text(text.replace(":name: reflect-second\n", ":name: reflect-gone\n"))
+    result = sphinx_build(source, server.root, "html", "-E")
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "published-card-ids.txt:2: WARNING:" in warnings[0], result.stderr
+    assert warnings[0].endswith("[course_cards.published-id]") and ":formerly: reflect-second" in warnings[0]
+
+
+def test_an_orphaned_note_can_be_reattached_or_deleted(browser, project):
+    _, _, server = project
+    lost = '{"text": "%s", "updated": "2026-01-01T00:00:00.000Z", "section": "Gone", "prompts": []}'
+    with visit(browser, server, "privacy.html") as (page, _):
+        for key, words in (("gone#one", "Lost words."), ("gone#two", "Not wanted.")):
+            page.evaluate("([k, v]) => localStorage.setItem('course-notes:/:' + k, v)", [key, lost % words])
+        page.goto(server.url + "workbook.html")
+        orphans = page.locator(".course-notes-orphans li")
+        assert orphans.count() == 2
+        first = orphans.filter(has_text="Lost words.")
+        first.get_by_label("Move to").select_option(label="A section – First")
+        first.get_by_role("button", name="Move this note").click()
+        expect_value(page, "[data-notes='section#reflect-first'] textarea", "Lost words.")
+        page.once("dialog", lambda dialog: dialog.accept())
+        orphans.filter(has_text="Not wanted.").get_by_role("button", name="Delete this note").click()
+        assert page.locator(".course-notes-orphans").count() == 0
+        assert stored_notes(page) == {"reflect-first": "Lost words."}
+
+
+def test_notes_and_progress_work_read_from_disk(browser, project):
+    _, _, server = project
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        root = server.root.as_uri() + "/"
+        page.goto(root + "section.html")
+        type_note(page, "reflect-first", "Written from a file on disk.")
+        page.locator("#reflect-second").scroll_into_view_if_needed()
+        page.goto(root + "index.html")
+        expect_text(page, ".course-progress-next", "Continue with 2. Untitled one")
+        page.goto(root + "section.html")
+        assert page.locator("#reflect-first textarea").input_value() == "Written from a file on disk."
+        assert errors == []
+    finally:
+        context.close()

@@ -3,14 +3,13 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import zipfile
 
 import pytest
 
 from browser import LocalServer, require_tool, visit
-from conftest import section_pages, soup, week_folders
+from conftest import COURSE, soup
 
 PHONE = 375
 
@@ -58,8 +57,9 @@ def test_next_links_walk_the_course_and_never_enter_the_contributor_pages(html):
         current = (current.parent / link["href"]).resolve()
         chain.append(str(current.relative_to(html)))
     assert not any(page.startswith(("contributing/", "privacy")) for page in chain), chain
-    for week, sections in section_pages().items():
-        assert [f"{page}.html" for page in sections] == [p for p in chain if re.match(rf"{week}/\d\d-", p)]
+    for week in COURSE.weeks:
+        sections = [f"{page}.html" for page in week.sections]
+        assert sections == [page for page in chain if page in sections]
     authoring = soup(html / "contributing" / "authoring.html").select_one(".related-pages a.prev-page")
     assert authoring is None, "and the contributor pages do not lead back into it"
 
@@ -68,20 +68,51 @@ def test_collected_pages_read_as_pages(html):
     for name in ("workbook", "metaphors"):
         article = soup(html / "week7" / f"{name}.html").find("article")
         groups = article.select("section.course-card-group")
-        assert len(groups) == len(section_pages()["week7"])
+        assert len(groups) == len(COURSE.week("week7").sections)
         for group in groups:
             assert group.h2.find("a", class_="reference") is None, "the heading is a heading, not a link"
             assert len(group.select("a.reference")) == 1, "one quiet link back to the section"
-        contents = article.select(".course-card-contents a")
-        assert [a["href"] for a in contents] == [f"#{group['id']}" for group in groups]
+    workbook = soup(html / "week7" / "workbook.html")
+    contents = workbook.select(".course-card-contents a")
+    assert [a["href"] for a in contents] == [
+        f"#{group['id']}" for group in workbook.select("section.course-card-group")
+    ]
 
 
-def test_metaphors_sit_side_by_side_where_there_is_room_and_stack_on_phones(browser, server):
+def test_metaphors_at_a_glance_lead_with_the_metaphors_names(html):
+    article = soup(html / "week7" / "metaphors.html").find("article")
+    assert not article.select(".course-card-contents"), "the headings are the list"
+    for group, docname in zip(
+        article.select("section.course-card-group"), list(COURSE.week("week7").sections), strict=True
+    ):
+        section = soup(html / f"{docname}.html")
+        name = section.select_one(".course-card.metaphor .course-card-title").get_text()
+        assert group.h2.get_text().rstrip("¶") == name
+        back = group.select_one(".course-card-back a")
+        assert back["href"] == f"{docname.split('/')[-1]}.html"
+        assert back.get_text() == section.h1.get_text().rstrip("¶")
+
+
+GLANCE = """[...document.querySelectorAll('.course-card-group')].map(g => {
+  const box = el => el.getBoundingClientRect();
+  const card = g.querySelector('.course-card');
+  return {x: Math.round(box(g).x), heading: Math.round(box(g.querySelector('h2')).bottom),
+          top: Math.round(box(card).top), bottom: Math.round(box(card).bottom),
+          labels: [...card.querySelectorAll('.course-card-kind, .course-card-title')].filter(e => e.offsetParent).length};
+})"""
+
+
+def test_metaphors_sit_side_by_side_in_rows_where_there_is_room_and_stack_on_phones(browser, server):
     with visit(browser, server, "week7/metaphors.html") as (page, _):
-        columns = page.evaluate(
-            "new Set([...document.querySelectorAll('.course-card-group')].map(g => Math.round(g.getBoundingClientRect().x))).size"
-        )
-        assert columns >= 2
+        groups = page.evaluate(GLANCE)
+        assert len({g["x"] for g in groups}) >= 2
+        rows = {}
+        for group in groups:
+            rows.setdefault(group["heading"], []).append(group)
+        assert len(rows) < len(groups), "groups share rows"
+        for row in rows.values():
+            assert len({(g["top"], g["bottom"]) for g in row}) == 1, f"cards of a row line up: {row}"
+        assert all(g["labels"] == 0 for g in groups), "the heading names the card; no label repeats it"
     with visit(browser, server, "week7/metaphors.html", width=PHONE) as (page, _):
         columns = page.evaluate(
             "new Set([...document.querySelectorAll('.course-card-group')].map(g => Math.round(g.getBoundingClientRect().x))).size"
@@ -102,16 +133,47 @@ ALIGNMENT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_on_a_phone_the_footer_lines_up_and_the_grid_cards_sit_in_the_text_column(browser, server, week):
     with visit(browser, server, f"{week}/index.html", width=PHONE) as (page, _):
         facts = page.evaluate(ALIGNMENT)
         assert abs(facts["copyright"] - facts["privacy"]) <= 2, "both footer lines centred alike"
         assert facts["cards"] and all(abs(x - facts["text"]) <= 1 for x in facts["cards"]), facts
-        assert set(facts["footers"]) == {"Read the section →"}, "each card says it leads somewhere"
+        assert facts["footers"] == [], "no repeated 'Read the section' bands"
 
 
-@pytest.mark.parametrize("week", [week.name for week in week_folders()])
+WAYS_IN = """() => {
+  const top = el => el.getBoundingClientRect().top + window.scrollY;
+  const cards = [...document.querySelectorAll('.course-sections .sd-card')];
+  return {
+    waysIn: [...document.querySelectorAll('article .course-ways-in a')].map(a => [a.textContent, top(a)]),
+    firstCard: top(cards[0]),
+    listHeight: cards.at(-1).getBoundingClientRect().bottom - cards[0].getBoundingClientRect().top,
+    cards: cards.map(card => ({links: card.querySelectorAll('a').length,
+                               title: card.querySelector('.sd-card-title').innerText,
+                               text: card.querySelector('.sd-card-text').innerText})),
+  };
+}"""
+
+
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
+def test_a_week_page_is_a_compact_numbered_list_with_its_ways_in_near_the_top(browser, server, week):
+    sections = list(COURSE.week(week).sections)
+    for width, height in ((1280, 900), (PHONE, 812)):
+        with visit(browser, server, f"{week}/index.html", width=width, height=height) as (page, _):
+            facts = page.evaluate(WAYS_IN)
+            names = [name for name, _ in facts["waysIn"]]
+            assert names[:2] == [f"Your Week {week[4:]} workbook", "Metaphors at a glance"]
+            assert names[2] == "Download this week as an e-book"
+            assert all(y < min(height, facts["firstCard"]) for _, y in facts["waysIn"]), facts["waysIn"]
+            assert [card["title"].split(".")[0] for card in facts["cards"]] == [
+                str(n) for n in range(1, len(sections) + 1)
+            ]
+            assert all(card["links"] == 1 and card["text"].count(".") <= 1 for card in facts["cards"])
+            assert facts["listHeight"] <= 1.25 * height, "the sections fit on about one screen"
+
+
+@pytest.mark.parametrize("week", [week.name for week in COURSE.weeks])
 def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     link = soup(html / week / "index.html").select_one("article .course-ebook a")
     assert link is not None and link.get_text() == "Download this week as an e-book"
@@ -124,7 +186,7 @@ def test_each_week_is_an_e_book_linked_from_its_page_and_valid(html, week):
     assert checked.returncode == 0 and "No errors or warnings detected" in checked.stdout, checked.stdout
     with zipfile.ZipFile(book) as epub:
         pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
-    sections = section_pages()[week]
+    sections = COURSE.week(week).sections
     for section in sections:
         page = soup_text(pages[f"{section}.xhtml"]) if f"{section}.xhtml" in pages else None
         assert page is not None, f"{section} is in the e-book"
@@ -140,3 +202,50 @@ def soup_text(text: str):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(text, "html.parser")
+
+
+LINES = """() => [...document.querySelectorAll('article section > p')].map(p => {
+  // Characters on each rendered line of a paragraph, found from where each character sits.
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  const lines = new Map();
+  for (let node; (node = walker.nextNode()); ) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (box.width === 0) continue;
+      const top = Math.round(box.top);
+      lines.set(top, (lines.get(top) || '') + node.data[i]);
+    }
+  }
+  return [...lines.values()].map(line => line.trim().length);
+})"""
+HEADINGS = """() => [...document.querySelectorAll('article h1, article h2')].map(h => {
+  const s = getComputedStyle(h);
+  return {tag: h.tagName, size: parseFloat(s.fontSize), weight: parseInt(s.fontWeight),
+          lines: Math.round(h.getBoundingClientRect().height / parseFloat(s.lineHeight))};
+})"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_body_text_keeps_a_comfortable_measure_on_a_desktop(browser, server, mode):
+    with visit(browser, server, "week7/03-connection-and-compliance.html", mode=mode) as (page, _):
+        paragraphs = [lines for lines in page.evaluate(LINES) if len(lines) >= 3]
+        assert paragraphs
+        full_lines = [count for lines in paragraphs for count in lines[:-1]]
+        assert max(full_lines) <= 75, full_lines
+        assert sorted(full_lines)[len(full_lines) // 2] >= 60, full_lines
+
+
+@pytest.mark.parametrize(
+    "docname", list(COURSE.week("week7").sections) + ["week7/index", "week7/workbook", "index"]
+)
+def test_titles_are_calm_on_a_phone_and_on_a_desktop(browser, server, docname):
+    with visit(browser, server, f"{docname}.html", width=PHONE) as (page, _):
+        (title, *rest) = page.evaluate(HEADINGS)
+        assert title["tag"] == "H1" and title["size"] <= 34 and title["lines"] <= 3, title
+        assert all(h["size"] < title["size"] for h in rest)
+    with visit(browser, server, f"{docname}.html") as (page, _):
+        (title, *rest) = page.evaluate(HEADINGS)
+        assert title["size"] <= 40 and title["weight"] <= 600, title
+        assert all(h["size"] <= 0.75 * title["size"] and h["weight"] <= 600 for h in rest), rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import yaml
 
@@ -100,11 +101,29 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
     assert {"trailing-whitespace", "end-of-file-fixer", "codespell", "ruff-check", "ruff-format"} <= hooks
 
 
+def commands_of(target: str) -> list[str]:
+    """What `make <target>` would run, every prerequisite included, as make itself plans
+    it (a dry run, as if nothing were built yet): one line per command."""
+    planned = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line.strip() for line in planned.stdout.replace("\\\n", " ").splitlines()]
+
+
 def test_make_check_runs_the_strict_build_and_every_hook_and_make_test_runs_check():
-    assert "html" in make_target("check") and "pre-commit run --all-files" in make_target("check")
-    assert "check" in make_target("test") and "pytest" in make_target("test")
-    assert "ruff check" in make_target("lint") and "ruff format --check" in make_target("lint")
-    assert "codespell" in make_target("spelling")
+    check = commands_of("check")
+    strict = [line for line in check if "sphinx-build -W -n" in line]
+    assert strict and " -b html " in strict[0], check
+    assert check.index(strict[0]) < check.index(".venv/bin/pre-commit run --all-files"), check
+    test = commands_of("test")
+    assert test[: len(check)] == check and any("-m pytest" in line for line in test[len(check) :]), test
+    lint = commands_of("lint")
+    assert any("ruff check" in line for line in lint) and any("ruff format --check" in line for line in lint)
+    assert any("codespell" in line for line in commands_of("spelling"))
     hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]}
     assert "ruff check" in hooks["ruff-check"]["entry"] and "--check" in hooks["ruff-format"]["entry"]
 
@@ -126,9 +145,44 @@ def test_pre_commit_passes_on_the_repository_as_it_is():
 def test_contributing_guide_links_the_authoring_page_and_explains_ids():
     guide = (REPO / "CONTRIBUTING.md").read_text()
     assert "contributing/authoring.md" in guide
-    assert "tests/card-ids.txt" in guide
+    assert "published-card-ids.txt" in guide and ":formerly:" in guide
     for step in ("make livehtml", "make test", "make cards-diff"):
         assert step in guide
     assert (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
     templates = {p.name for p in (REPO / ".github" / "ISSUE_TEMPLATE").iterdir()}
     assert templates == {"content-suggestion.md", "bug.md"}
+
+
+def test_readme_and_architecture_name_every_module_of_the_site_package():
+    site = REPO / "_ext" / "course_site"
+    modules = sorted(f"{path.stem}.py" for path in site.glob("*.py") if path.stem != "__init__")
+    packages = sorted(f"{path.parent.name}/" for path in site.glob("*/__init__.py"))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert modules and packages
+    for module in modules + packages:
+        assert f"`_ext/course_site/{module}`" in readme, f"README's layout table: add {module}"
+        assert f"`{module}`" in architecture, f"ARCHITECTURE.md: say what {module} is for"
+
+
+def test_plain_make_lists_every_target_one_line_each():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M)[1].split()
+    shown = subprocess.run(
+        ["make", "--no-print-directory"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    listed = [line.split()[1] for line in shown.stdout.splitlines()]
+    assert sorted(listed) == sorted(phony), "make help lists each .PHONY target once"
+
+
+def test_pytest_options_pass_through_make_test():
+    test = commands_of("test")
+    assert any(line.endswith("-m pytest") for line in test), "no options unless given"
+    given = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert given.stdout.splitlines()[-1].endswith("-m pytest -k cards -x")

@@ -1,18 +1,19 @@
-"""The course's structure, discovered rather than counted: weeks are the week<N>/ folders,
-sections are the NN-title entries of each week's toctree. Any number of weeks and sections
+"""The course's structure, discovered rather than counted (course_site.structure): weeks are
+the week<N>/ pages of the home page's toctree, sections the entries of each week's toctree. Any number of weeks and sections
 passes, as long as each is whole; every failure names the page and what to do."""
 
 from __future__ import annotations
 
-import re
+import posixpath
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, section_pages, soup, toctree_entries, week_folders
+from conftest import COURSE, REPO, soup
+from course_site import structure
 
-WEEKS = [week.name for week in week_folders()]
-SECTIONS = [(week, page) for week, pages in section_pages().items() for page in pages]
+WEEKS = [week.name for week in COURSE.weeks]
+SECTIONS = [(week.name, page) for week in COURSE.weeks for page in week.sections]
 
 
 @pytest.fixture(scope="module")
@@ -22,17 +23,22 @@ def html(site) -> Path:
 
 def test_the_course_has_weeks_and_every_week_has_sections():
     assert WEEKS, "no week<N>/index.md found; run `make new-week WEEK=1 TITLE=…`"
-    for week, pages in section_pages().items():
-        assert pages, (
-            f"{week}/index.md lists no NN-title section in its toctree; run `make new-section WEEK={week[4:]} TITLE=…`"
+    for week in COURSE.weeks:
+        assert week.sections, (
+            f"{week.index}.md lists no section in its toctree; run `make new-section WEEK={week.number} TITLE=…`"
         )
 
 
-@pytest.mark.parametrize("week", WEEKS)
+ON_DISK = sorted(
+    folder
+    for page in REPO.glob("*/index.md")
+    if (folder := structure.week_folder(f"{page.parent.name}/index"))
+)
+
+
+@pytest.mark.parametrize("week", ON_DISK)
 def test_every_week_is_in_the_course_toctree_and_read(week, html):
-    assert f"{week}/index" in toctree_entries(REPO / "index.md"), (
-        f"add {week}/index to the toctree in index.md"
-    )
+    assert week in WEEKS, f"add {week}/index to the first toctree in index.md"
     assert (html / week / "index.html").is_file(), (
         f"{week}/ is not built; is it in include_patterns in conf.py?"
     )
@@ -40,9 +46,11 @@ def test_every_week_is_in_the_course_toctree_and_read(week, html):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_section_file_of_a_week_is_in_its_toctree(week):
-    files = sorted(p.stem for p in (REPO / week).glob("[0-9][0-9]-*.md"))
-    listed = sorted(Path(page).name for page in section_pages()[week])
-    assert files == listed, f"{week}/index.md: its toctree should list every {week}/NN-….md file"
+    files = sorted(
+        p.stem for p in (REPO / week).glob("*.md") if p.stem not in ("index", *structure.SPECIAL_PAGES)
+    )
+    listed = sorted(Path(page).name for page in COURSE.week(week).sections)
+    assert files == listed, f"{week}/index.md: its toctree should list every page of {week}/"
 
 
 @pytest.mark.parametrize("week", WEEKS)
@@ -51,7 +59,7 @@ def test_the_landing_grid_links_every_section_in_toctree_order(week, html):
     grid = page.select_one(".sd-container-fluid")
     assert grid is not None, f"{week}/index.md: add a grid of section cards"
     links = [a["href"] for a in grid.select("a.sd-stretched-link")]
-    expected = [f"{Path(p).name}.html" for p in section_pages()[week]]
+    expected = [f"{Path(p).name}.html" for p in COURSE.week(week).sections]
     assert links == expected, f"{week}/index.md: the grid should link {expected}, in toctree order"
 
 
@@ -59,8 +67,9 @@ def test_the_landing_grid_links_every_section_in_toctree_order(week, html):
 def test_the_sidebar_lists_sections_in_toctree_order(week, html):
     nav = soup(html / week / "index.html").select_one(".sidebar-tree")
     hrefs = [a["href"] for a in nav.select("a.reference.internal")]
-    built = [Path(h).stem for h in hrefs if re.match(rf"^(\.\./{week}/|)\d\d-", h)]
-    assert built == [Path(p).name for p in section_pages()[week]], (
+    pages = [posixpath.normpath(posixpath.join(week, href)).removesuffix(".html") for href in hrefs]
+    sections = list(COURSE.week(week).sections)
+    assert [page for page in pages if page in sections] == sections, (
         f"{week}: sidebar order differs from its toctree"
     )
 
@@ -71,7 +80,10 @@ def test_a_section_page_has_one_metaphor_and_ends_with_a_reflection(week, page, 
     where = f"{page}.md"
     assert len(body.select(".course-card.metaphor")) == 1, f"{where}: keep exactly one metaphor card"
     assert len(body.select(".course-card.reflection")) == 1, f"{where}: keep exactly one reflection card"
-    last = body.find_all(recursive=False)[-1]
+    # The site's care line follows every course page; the author's page ends before it.
+    last = [
+        child for child in body.find_all(recursive=False) if "course-care-line" not in child.get("class", [])
+    ][-1]
     assert "reflection" in last["class"], f"{where}: move the reflection card to the end of the page"
     assert 2 <= len(last.select(".course-card-body li")) <= 4, f"{where}: give the reflection 2 to 4 prompts"
 
@@ -81,6 +93,6 @@ def test_every_week_has_its_workbook_and_metaphors(week, html):
     for page, kind in (("workbook", "reflection"), ("metaphors", "metaphor")):
         built = soup(html / week / f"{page}.html").find("article")
         cards = built.select(f".course-card.{kind}")
-        assert len(cards) == len(section_pages()[week]), (
+        assert len(cards) == len(COURSE.week(week).sections), (
             f"{week}/{page}.md should collect one {kind} per section"
         )

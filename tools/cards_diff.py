@@ -21,8 +21,7 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-from course_cards.directives import slug  # noqa: E402
+import course_cards
 
 NOT_CONTENT = ("tests/", "tools/", ".github/")
 KINDS = ("metaphor", "reflection")
@@ -30,10 +29,17 @@ MARKDOWN = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), R
 
 
 def card(page: str, kind: str, title: str, options: dict[str, str], body: str) -> tuple[str, dict]:
-    name = options.get("name") or options.get("label")
+    name = options.get("name") or options.get("label") or ""
     # A named card keeps its id wherever it moves; an unnamed one is only known on its page.
-    card_id = name or f"{page}#{slug(f'{kind}-{title}')}"
-    return card_id, {"kind": kind, "title": title, "body": re.sub(r"[ \t]+", " ", body.strip()), "page": page}
+    known_as = (
+        course_cards.card_id(kind, title, name) if name else f"{page}#{course_cards.card_id(kind, title)}"
+    )
+    return known_as, {
+        "kind": kind,
+        "title": title,
+        "body": re.sub(r"[ \t]+", " ", body.strip()),
+        "page": page,
+    }
 
 
 def split_options(content: str) -> tuple[dict[str, str], str]:

@@ -13,6 +13,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from course_site import structure
+
 REPO = Path(__file__).resolve().parent.parent
 
 SECTION = """\
@@ -46,10 +48,6 @@ GRID_CARD = """\
 :link-type: doc
 
 [WRITE: one sentence on what the reader finds in this section]
-
-```{{card-footer}}
-Read the section →
-```
 :::
 
 """
@@ -65,13 +63,17 @@ myst:
 
 [WRITE: a few sentences that welcome the reader to this week and say what it is about]
 
-You can move through the sections in order, one sitting or several. Take your time; there is
-no pace to keep. When you are ready to gather your thoughts, the [workbook](workbook.md)
-brings every reflection of the week together on one page, and
-[Metaphors at a glance](metaphors.md) shows the week's images together.
+:::{{container}} course-ways-in
+- [Your Week {week} workbook](workbook.md): every reflection of the week on one page.
+- [Metaphors at a glance](metaphors.md): the week's images together.
+:::
 
-::::{{grid}} 1 1 2 2
-:gutter: 3
+You can move through the sections in order, one sitting or several. Take your time; there is
+no pace to keep.
+
+::::{{grid}} 1
+:gutter: 2
+:class-container: course-sections
 
 ::::
 
@@ -95,8 +97,15 @@ myst:
 
 Here are all of this week's reflection prompts, gathered section by section. You might work
 through them in one sitting or come back to them over several days. There are no right
-answers; a few honest sentences are plenty. If you print this page, each prompt has space to
-write.
+answers; a few honest sentences are plenty.
+
+:::{{container}} course-screen-only
+Each group links back to its section if you would like to reread it first.
+:::
+
+```{{only}} not epub
+If you print this page, each prompt has space to write.
+```
 
 :::{{cardlist}}
 :kind: reflection
@@ -114,7 +123,8 @@ myst:
 # Metaphors at a glance
 
 Each section of this week offers one image to hold on to. Here they are together, as a small
-reminder you can return to whenever you need one.
+reminder you can return to whenever you need one, each with the name of the section it
+comes from.
 
 :::{{cardlist}}
 :kind: metaphor
@@ -138,15 +148,14 @@ def slug(title: str) -> str:
 def insert_toctree_entry(index: Path, entry: str, before: tuple[str, ...], which: int = -1) -> None:
     """Adds ``entry`` to one toctree of ``index`` (the last, unless ``which`` says): before
     the first of ``before`` it holds, else at its end."""
-    text = index.read_text(encoding="utf-8")
-    blocks = list(re.finditer(r"^```\{toctree\}[^\n]*\n(.*?)^```", text, re.M | re.S))
+    lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
+    blocks = structure.toctree_blocks("".join(lines))
     if not blocks:
         raise ScaffoldError(f"{index.name} has no toctree to add {entry!r} to")
-    block = blocks[which]
-    lines = block.group(1).splitlines(keepends=True)
-    position = next((i for i, line in enumerate(lines) if line.strip() in before), len(lines))
+    first, closing = blocks[which]
+    position = next((i for i in range(first, closing) if lines[i].strip() in before), closing)
     lines.insert(position, entry + "\n")
-    index.write_text(text[: block.start(1)] + "".join(lines) + text[block.end(1) :], encoding="utf-8")
+    index.write_text("".join(lines), encoding="utf-8")
 
 
 def insert_grid_card(index: Path, card: str) -> None:
@@ -162,14 +171,28 @@ def new_section(repo: Path, week: int, title: str) -> Path:
     folder = repo / f"week{week}"
     if not (folder / "index.md").is_file():
         raise ScaffoldError(f"week{week}/ does not exist yet; run `make new-week WEEK={week} TITLE=…` first")
-    numbers = [int(p.name[:2]) for p in folder.glob("[0-9][0-9]-*.md")]
-    number = max(numbers, default=0) + 1
+    # Numbered after the week's sections as its toctree lists them; the number also keeps
+    # the file from sharing a name with any page already in the folder.
+    sections = structure.from_source(repo).week(f"week{week}").sections
+    taken = [int(p.name[:2]) for p in folder.glob("*.md") if p.name[:2].isdigit()]
+    number = max([len(sections), *taken]) + 1
     name = f"{number:02d}-{slug(title)}"
     page = folder / f"{name}.md"
     page.write_text(SECTION.format(title=title, week=week, slug=slug(title)), encoding="utf-8")
     insert_toctree_entry(folder / "index.md", name, before=("workbook", "metaphors"))
     insert_grid_card(folder / "index.md", GRID_CARD.format(number=number, title=title, name=name))
+    record_card_ids(
+        repo, f"week{week}/{name}", [f"{kind}-week{week}-{slug(title)}" for kind in ("metaphor", "reflect")]
+    )
     return page
+
+
+def record_card_ids(repo: Path, page: str, card_ids: list[str]) -> None:
+    """New cards join the published ids, which the build keeps from disappearing."""
+    published = repo / "published-card-ids.txt"
+    if published.is_file():
+        with published.open("a", encoding="utf-8") as ids:
+            ids.writelines(f"{page} {card_id}\n" for card_id in card_ids)
 
 
 def new_week(repo: Path, week: int, title: str, first_section: str) -> list[Path]:
@@ -182,8 +205,7 @@ def new_week(repo: Path, week: int, title: str, first_section: str) -> list[Path
     pages = {"index.md": WEEK, "workbook.md": WORKBOOK, "metaphors.md": METAPHORS}
     for filename, template in pages.items():
         (folder / filename).write_text(template.format(week=week, title=title), encoding="utf-8")
-    weeks = sorted(int(p.name[4:]) for p in repo.glob("week*") if re.fullmatch(r"week\d+", p.name))
-    later = tuple(f"week{n}/index" for n in weeks if n > week)
+    later = tuple(other.index for other in structure.from_source(repo).weeks if other.number > week)
     # The home page's first toctree is the course; weeks stay in number order.
     insert_toctree_entry(repo / "index.md", f"week{week}/index", later, which=0)
     return [folder / name for name in pages] + [new_section(repo, week, first_section)]

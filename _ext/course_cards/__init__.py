@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collection, directives, nodes, notes, writers
+from . import collection, directives, nodes, notes, published, writers
+from .directives import card_id
 from .shared import WARNING_TYPE, logger
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
+__all__ = ["card_id", "setup"]
 __version__ = "0.2.0"
 
 # The oldest Sphinx the extension runs on: it uses ``env.current_document`` (Sphinx 8.2).
@@ -35,23 +37,47 @@ def add_number_formats(app: Sphinx, config: Config) -> None:
         )
 
 
+NOTES_SCRIPTS = ["course_notes_format.js", "course_notes_store.js", "course_notes.js"]
+WORKBOOK_SCRIPT = "course_notes_workbook.js"
+
+
 def add_assets(app: Sphinx) -> None:
-    """Copy the stylesheet and script into the output's _static before any page is
+    """Copy the stylesheet and scripts into the output's _static before any page is
     written, so Sphinx can add its ``?v=`` checksum; extending ``html_static_path``
     instead would make every rebuild report a changed configuration."""
     if app.builder.format != "html":
         return
-    with_notes = app.config.course_cards_notes and not app.builder.name.startswith("epub")
-    assets = ["course_cards.css", *(["course_notes.js"] if with_notes else [])]
+    scripts = [*NOTES_SCRIPTS, WORKBOOK_SCRIPT] if with_notes(app) else []
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    for asset in assets:
+    for asset in ["course_cards.css", *scripts]:
         shutil.copyfile(HERE / "static" / asset, static / asset)
     app.add_css_file("course_cards.css")
-    if with_notes:
-        app.add_js_file(
-            "course_notes.js", loading_method="defer", **{"data-course-notes": notes.script_settings(app)}
-        )
+
+
+def with_notes(app: Sphinx) -> bool:
+    return app.config.course_cards_notes and not app.builder.name.startswith("epub")
+
+
+def add_notes_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The notes scripts, on the pages that use them only: a card with notes, the
+    workbook's tools or a "continue reading" line. Classic deferred scripts, run in
+    order: modules do not load from file://."""
+    if doctree is None or not with_notes(app):
+        return
+    workbook = doctree.next_node(nodes.notes_tools) is not None
+    if not (
+        workbook
+        or doctree.next_node(nodes.reading_progress) is not None
+        or any(card.get("notes") for card in doctree.findall(nodes.reflection_card))
+    ):
+        return
+    for script in NOTES_SCRIPTS:
+        # The page's scripts only: Sphinx resets them for every page.
+        attributes = {"data-course-notes": notes.script_settings(app)} if script == "course_notes.js" else {}
+        app.add_js_file(script, loading_method="defer", **attributes)
+    if workbook:
+        app.add_js_file(WORKBOOK_SCRIPT, loading_method="defer")
 
 
 def restore_format_handlers(app: Sphinx) -> None:
@@ -73,6 +99,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("course_cards_numbered", False, "env", types=frozenset({bool}))
     app.add_config_value("course_cards_notes", False, "env", types=frozenset({bool}))
     app.add_config_value("course_cards_privacy_page", "", "html", types=frozenset({str}))
+    app.add_config_value("course_cards_published_ids", "", "env", types=frozenset({str}))
     app.add_message_catalog("course_cards", str(HERE / "locale"))
 
     for card_class in nodes.CARD_CLASSES.values():
@@ -85,18 +112,24 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("metaphor", directives.MetaphorDirective)
     app.add_directive("reflection", directives.ReflectionDirective)
     app.add_directive("cardlist", directives.CardListDirective)
+    app.add_node(nodes.reading_progress, **writers.READING_PROGRESS_HANDLERS)
+    app.add_directive("continue-reading", directives.ReadingProgressDirective)
 
-    app.add_env_collector(collection.CardCollector)
-    app.connect("builder-inited", collection.init_environment)
+    app.add_domain(collection.CardDomain)
+    app.connect("env-get-outdated", collection.remember_collected_state)
+    app.connect("env-get-updated", collection.collecting_pages_to_rewrite)
     app.connect("builder-inited", add_assets)
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)
     app.connect("doctree-resolved", collection.number_cards)
     app.connect("env-updated", collection.forget_write_cache)
     app.connect("doctree-resolved", collection.fill_card_lists)
+    app.connect("doctree-resolved", collection.fill_reading_progress)
+    app.connect("html-page-context", add_notes_scripts)
+    app.connect("env-check-consistency", published.check_published_ids)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.domains import Domain
 from sphinx.locale import get_translation
 from sphinx.util.docutils import new_document
 from sphinx.util.nodes import make_refnode
 
-from .nodes import card_list, course_card, notes_tools
+from .nodes import card_list, course_card, notes_tools, reading_progress
 from .shared import CardRecord, ListScope, warn
 
 if TYPE_CHECKING:
@@ -52,86 +52,128 @@ def collected_state(env: BuildEnvironment) -> tuple[list[str], dict[str, tuple]]
     """Everything a collecting page shows: the page order, and each page's title and cards."""
     pages = {
         docname: (env.titles[docname].astext() if docname in env.titles else "", cards)
-        for docname, cards in env.course_cards.items()
+        for docname, cards in card_domain(env).cards.items()
     }
     return document_order(env), pages
 
 
-class CardCollector(EnvironmentCollector):
-    def __init__(self) -> None:
-        self.before_reading: tuple[list[str], dict[str, tuple]] = ([], {})
+class CardDomain(Domain):
+    """Every page's cards as plain records, and the pages whose ``cardlist`` collects
+    them: kept with the environment, purged per page and merged after parallel reads,
+    as Sphinx's domains are."""
 
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        env.course_cards.pop(docname, None)
-        env.course_card_lists.pop(docname, None)
+    name = "course_cards"
+    label = "Course cards"
+    initial_data: ClassVar[dict] = {"cards": {}, "lists": {}}
+    data_version = 1
 
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
-    ) -> None:
+    @property
+    def cards(self) -> dict[str, list[CardRecord]]:
+        """Page -> its cards, in page order."""
+        return self.data["cards"]
+
+    @property
+    def lists(self) -> dict[str, list[ListScope]]:
+        """Page -> what its ``cardlist`` directives collect."""
+        return self.data["lists"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.cards.pop(docname, None)
+        self.lists.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict) -> None:
         for docname in docnames:
-            if docname in other.course_cards:
-                env.course_cards[docname] = other.course_cards[docname]
-            if docname in other.course_card_lists:
-                env.course_card_lists[docname] = other.course_card_lists[docname]
+            if docname in otherdata["cards"]:
+                self.cards[docname] = otherdata["cards"][docname]
+            if docname in otherdata["lists"]:
+                self.lists[docname] = otherdata["lists"][docname]
 
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        env = app.env
-        docname = env.current_document.docname
-        cards = [
-            CardRecord(
-                id=card["ids"][0],
-                name=card["names"][0] if card["names"] else "",
-                kind=card.kind,
-                title=card.reference_text(),
-                line=card.line,
-                text=card.astext(),
-                notes=bool(card.get("notes")),
-                note_key=card.note_key,
-                legacy_id=card.get("legacy_id", ""),
-                conditions=conditions_around(card),
-            )
-            for card in doctree.findall(course_card)
-        ]
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        cards = [record_of(card) for card in document.findall(course_card)]
         if cards:
-            env.course_cards[docname] = cards
-        scopes = sorted({(p["prefix"], p["kind"]) for p in doctree.findall(card_list)})
-        if scopes:
-            env.course_card_lists[docname] = scopes
-
-    def get_outdated_docs(self, app, env, added, changed, removed) -> list[str]:
-        self.before_reading = collected_state(env)
-        return []
-
-    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
-        """The collecting pages that show a page whose cards of their kind, title or
-        place changed."""
-        old_order, old_pages = self.before_reading
-        new_order, new_pages = collected_state(env)
-        if new_order != old_order:
-            return sorted(env.course_card_lists)
-        changed = {
-            (doc, kind)
-            for doc in old_pages.keys() | new_pages.keys()
-            for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
-        }
-        # The notes tools of every list know the whole site's cards with notes, whatever
-        # the list's own scope.
-        notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
-        return sorted(
-            collecting
-            for collecting, scopes in env.course_card_lists.items()
-            if any(
-                (notes_changed and list_kind == "reflection")
-                or any(doc.startswith(prefix) and kind == list_kind for doc, kind in changed)
-                for prefix, list_kind in scopes
-            )
+            self.cards[docname] = cards
+        # A "continue reading" line shows the titles and reflections of the pages it
+        # follows, as a list of reflections does: it is rewritten when they change.
+        scopes = sorted(
+            {(p["prefix"], p["kind"]) for p in document.findall(card_list)}
+            | {(p["prefix"], "progress") for p in document.findall(reading_progress)}
         )
+        if scopes:
+            self.lists[docname] = scopes
+
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
+        return []  # cards are referenced through the standard domain's labels
 
 
-def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, str]]:
-    """(note key, legacy id) of every card with notes, in reading order."""
+def card_domain(env: BuildEnvironment) -> CardDomain:
+    return env.domains["course_cards"]
+
+
+def record_of(card: course_card) -> CardRecord:
+    body = [child for child in card.children if not isinstance(child, nodes.title)]
+    return CardRecord(
+        id=card["ids"][0],
+        name=card["names"][0] if card["names"] else "",
+        kind=card.kind,
+        title=card.reference_text(),
+        line=card.line,
+        text=card.astext(),
+        opening=body[0].astext() if body else "",
+        items=len(list(card.findall(nodes.list_item))),
+        notes=bool(card.get("notes")),
+        note_key=card.note_key,
+        legacy_id=card.get("legacy_id", ""),
+        formerly=card.get("formerly", []),
+        conditions=conditions_around(card),
+    )
+
+
+# What the collecting pages showed before this build read its pages, per environment.
+BEFORE_READING: WeakKeyDictionary[BuildEnvironment, tuple[list[str], dict[str, tuple]]] = WeakKeyDictionary()
+
+
+def remember_collected_state(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    BEFORE_READING[env] = collected_state(env)
+    return []
+
+
+def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The collecting pages that show a page whose cards of their kind, title or place
+    changed."""
+    lists = card_domain(env).lists
+    old_order, old_pages = BEFORE_READING.pop(env, ([], {}))
+    new_order, new_pages = collected_state(env)
+    if new_order != old_order:
+        return sorted(lists)
+    changed = {
+        (doc, kind)
+        for doc in old_pages.keys() | new_pages.keys()
+        for kind in changed_kinds(old_pages.get(doc), new_pages.get(doc))
+    }
+    # The notes tools of every list know the whole site's cards with notes, whatever
+    # the list's own scope.
+    notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
+    return sorted(
+        collecting
+        for collecting, scopes in lists.items()
+        if any(
+            (notes_changed and list_kind in ("reflection", "progress"))
+            or any(
+                doc.startswith(prefix) and kind == FOLLOWS.get(list_kind, list_kind) for doc, kind in changed
+            )
+            for prefix, list_kind in scopes
+        )
+    )
+
+
+# A "continue reading" line follows the pages' reflection cards.
+FOLLOWS = {"progress": "reflection"}
+
+
+def cards_with_notes(order: list[str], pages: dict[str, tuple]) -> list[tuple[str, ...]]:
+    """(note key, legacy id, former keys…) of every card with notes, in reading order."""
     return [
-        (card["note_key"], card["legacy_id"])
+        (card["note_key"], card["legacy_id"], *card.get("formerly", []))
         for doc in order
         for card in pages.get(doc, ("", []))[1]
         if card["notes"]
@@ -150,20 +192,20 @@ def conditions_around(card: course_card) -> list[tuple[str, str]]:
 
 
 def in_this_build(app: Sphinx, card: CardRecord) -> bool:
-    """Whether the card is on its page in the output being written: ``only`` as Sphinx
-    decides it from the builder's tags, ``ifconfig`` from the configuration."""
-    for kind, expression in card["conditions"]:
-        try:
-            if kind == "only":
-                holds = app.tags.eval_condition(expression)
-            else:
-                namespace = {value.name: value.value for value in app.config}
-                holds = eval(expression, {**namespace, "builder": app.builder.name})  # noqa: S307
-        except Exception:
-            holds = kind == "only"  # as Sphinx does: a broken only keeps its content
-        if not holds:
-            return False
-    return True
+    """Whether the card is on its page in the output being written."""
+    return all(write_cache(app).holds(app, kind, expression) for kind, expression in card["conditions"])
+
+
+def evaluate_condition(app: Sphinx, kind: str, expression: str) -> bool:
+    """``only`` as Sphinx decides it from the builder's tags, ``ifconfig`` as
+    ``sphinx.ext.ifconfig`` does: the expression over the configuration's values."""
+    try:
+        if kind == "only":
+            return app.tags.eval_condition(expression)
+        namespace = {value.name: value.value for value in app.config}
+        return bool(eval(expression, {**namespace, "builder": app.builder.name}))  # noqa: S307
+    except Exception:
+        return kind == "only"  # as Sphinx does: a broken only keeps its content
 
 
 def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
@@ -179,12 +221,6 @@ def changed_kinds(old: tuple | None, new: tuple | None) -> set[str]:
         for kind in kinds
         if [c for c in old_cards if c["kind"] == kind] != [c for c in new_cards if c["kind"] == kind]
     }
-
-
-def init_environment(app: Sphinx) -> None:
-    if not hasattr(app.env, "course_cards"):
-        app.env.course_cards: dict[str, list[CardRecord]] = {}
-        app.env.course_card_lists: dict[str, list[ListScope]] = {}
 
 
 def number_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -211,14 +247,22 @@ SOURCE_PAGES_KEPT = 16
 class WriteCache:
     """What every collecting page of one build shares, made once while the build writes
     (a course of many weeks has many lists) and forgotten when the next build's reading
-    is done: the page order, the cards with notes, and the cards of the pages read last."""
+    is done: the page order, the cards with notes, the cards of the pages read last, and
+    whether each ``only`` and ``ifconfig`` a card sits under holds."""
 
     order: list[str]
-    known_notes: list[tuple[str, str]]
+    known_notes: list[tuple[str, ...]]
+    # (kind, expression) -> whether it holds: each ``only`` and ``ifconfig`` once per build
+    conditions: dict[tuple[str, str], bool] = field(default_factory=dict)
     # page -> its cards by id, and the ids already handed out
     source_cards: OrderedDict[str, tuple[dict[str, course_card], set[str]]] = field(
         default_factory=OrderedDict
     )
+
+    def holds(self, app: Sphinx, kind: str, expression: str) -> bool:
+        if (kind, expression) not in self.conditions:
+            self.conditions[kind, expression] = evaluate_condition(app, kind, expression)
+        return self.conditions[kind, expression]
 
 
 WRITE_CACHES: WeakKeyDictionary[Builder, WriteCache] = WeakKeyDictionary()
@@ -266,7 +310,7 @@ class CardListBuilder:
             and (
                 cards := [
                     card
-                    for card in self.env.course_cards.get(docname, [])
+                    for card in card_domain(self.env).cards.get(docname, [])
                     if card["kind"] == kind and in_this_build(self.app, card)
                 ]
             )
@@ -278,12 +322,14 @@ class CardListBuilder:
         self.resolve_references(sections)
         contents = self.contents(sections)
         listing = nodes.container("", *sections, classes=["course-card-list", kind])
-        return self.notes_tools(kind) + contents + [listing]
+        # The prompts come first; the tools that keep the notes safe follow them.
+        return [*contents, listing, *self.notes_tools(kind)]
 
     def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
         """An "On this page" list of the groups: the theme's own contents are made while
         pages are read, before the groups exist."""
-        if len(sections) < 2:
+        # Cards named by their own headings are their own list of contents.
+        if len(sections) < 2 or all("course-card-group-named" in s["classes"] for s in sections):
             return []
         items = nodes.bullet_list()
         for section in sections:
@@ -307,6 +353,16 @@ class CardListBuilder:
             ids=[nodes.make_id(f"{self.list_id}-{docname}")],
             classes=["course-card-group", self.placeholder["kind"], "no-search"],
         )
+        if self.placeholder["kind"] == "metaphor" and len(cards) == 1 and not self.placeholder["titles_only"]:
+            # A section's one image leads, named by its own title; the section is the
+            # small link back under it.
+            (card,) = cards
+            section["classes"].append("course-card-group-named")
+            section += nodes.title(card["title"], card["title"])
+            section += self.copy_card(docname, card)
+            back = nodes.Text(page_title)
+            section += nodes.paragraph("", "", self.link(docname, "", back), classes=["course-card-back"])
+            return section
         # The heading names the section; one quiet link under it leads back there.
         section += nodes.title(page_title, page_title)
         back = nodes.Text(str(_("Read the whole section")))
@@ -361,3 +417,34 @@ class CardListBuilder:
         document += sections
         self.env.resolve_references(document, self.fromdocname, self.app.builder)
         document.children = []
+
+
+def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Give each "continue reading" line its sections: (page, link, "N. Title") of every
+    page under its prefix that ends with a reflection card with notes, in reading order,
+    and the page after them all, the first with a list of reflections."""
+    env = app.env
+    domain = card_domain(env)
+    for placeholder in list(doctree.findall(reading_progress)):
+        if app.builder.name.startswith("epub"):  # no script, no progress: nothing to fill
+            placeholder.parent.remove(placeholder)
+            continue
+        prefix = placeholder["prefix"]
+        pages = [doc for doc in write_cache(app).order if doc.startswith(prefix)]
+        sections = [doc for doc in pages if any(card["notes"] for card in domain.cards.get(doc, []))]
+        after = next(
+            (doc for doc in pages if any(kind == "reflection" for _, kind in domain.lists.get(doc, []))),
+            None,
+        )
+        uri = app.builder.get_relative_uri
+
+        def title(doc: str) -> str:
+            return env.titles[doc].astext() if doc in env.titles else doc
+
+        placeholder["sections"] = [
+            (doc, uri(fromdocname, doc), f"{number}. {title(doc)}")
+            for number, doc in enumerate(sections, start=1)
+        ]
+        placeholder["after"] = (after, uri(fromdocname, after), title(after)) if after else None
+        if not sections:
+            warn(f"continue-reading :from: {prefix!r} finds no page with notes", "from", placeholder)

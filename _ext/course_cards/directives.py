@@ -10,7 +10,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .nodes import CARD_CLASSES, card_list, card_title, course_card
+from .nodes import CARD_CLASSES, card_list, card_title, course_card, reading_progress
 from .shared import warn
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class CardDirective(CourseDirective):
         name=directives.unchanged,
         label=directives.unchanged,
         collapsible=directives.unchanged,
+        formerly=directives.unchanged_required,
         **{"class": directives.class_option},
     )
 
@@ -76,6 +77,12 @@ class CardDirective(CourseDirective):
         self.set_source_info(card)
         card["classes"] += ["course-card", self.kind, *self.options.get("class", [])]
         card["docname"] = self.env.current_document.docname
+        # The ids this card had before a rename ("old-name", or "page#old-name" from
+        # another page): readers' notes move from them, and the published ids stay kept.
+        card["formerly"] = [
+            old if "#" in old else f"{card['docname']}#{slug(old)}"
+            for old in self.options.get("formerly", "").split()
+        ]
         self.make_collapsible(card, location)
         if self.arguments:
             title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
@@ -150,19 +157,26 @@ class CardDirective(CourseDirective):
             )
             name = None
         title = card.title.astext() if card.title else ""
-        base = slug(name) if name else slug(f"{self.kind}-{title}")
+        base = card_id(self.kind, title, name or "")
         if not base or base in document.ids:  # e.g. a section of the same name
             base = slug(f"{self.kind}-{name or title}") or self.kind
-        card_id, suffix = base, 1
-        while card_id in document.ids:
+        unique_id, suffix = base, 1
+        while unique_id in document.ids:
             suffix += 1
-            card_id = f"{base}-{suffix}"
-        card["ids"].append(card_id)
-        document.ids[card_id] = card
+            unique_id = f"{base}-{suffix}"
+        card["ids"].append(unique_id)
+        document.ids[unique_id] = card
         if name:
             self.options["name"] = name
             self.add_name(card)
         return suffix > 1
+
+
+def card_id(kind: str, title: str = "", name: str = "") -> str:
+    """The id a card is known by on its page: its ``:name:``, in any script, else its kind
+    and title. (Should another element of the page hold that id, the card's id gets a
+    number, as ``assign_id`` decides.) Tools that follow cards through changes use it."""
+    return slug(name) if name else slug(f"{kind}-{title}")
 
 
 def slug(text: str) -> str:
@@ -220,6 +234,21 @@ class CardListDirective(CourseDirective):
             prefix=self.options.get("from", "").strip(),
             titles_only="titles-only" in self.options,
         )
+        self.set_source_info(placeholder)
+        placeholder["docname"] = self.env.current_document.docname
+        return [placeholder]
+
+
+class ReadingProgressDirective(CourseDirective):
+    """``continue-reading``: where the reader left off among the sections under ``:from:``
+    (pages ending with a reflection card with notes), filled in by the notes script."""
+
+    has_content = False
+    option_spec = LenientOptions(**{"from": directives.unchanged})
+
+    def run(self) -> list[Node]:
+        self.report_unknown_options(self.get_location())
+        placeholder = reading_progress(prefix=self.options.get("from", "").strip())
         self.set_source_info(placeholder)
         placeholder["docname"] = self.env.current_document.docname
         return [placeholder]

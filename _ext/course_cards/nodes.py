@@ -79,3 +79,7 @@ class card_list(nodes.General, nodes.Element):
 
 class notes_tools(nodes.container):
     """Where course_notes.js puts the workbook's download, import and delete buttons."""
+
+
+class reading_progress(nodes.General, nodes.Element):
+    """Placeholder for the "continue with" line; the sections are known once every page is read."""

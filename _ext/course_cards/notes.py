@@ -39,10 +39,37 @@ def messages() -> dict[str, str | dict[str, str]]:
         "keepMine": _("Keep my text"),
         "takeTheirs": _("Show the other tab's text"),
         "download": _("Download my notes"),
-        "import": _("Import notes from a downloaded .md file"),
+        "import": _("Bring back notes from a file you downloaded"),
+        "toolsHeading": _("Keep your notes safe"),
+        "neverDownloaded": _("You have not downloaded your notes yet."),
+        "lastDownload": _("You last downloaded your notes on %s."),
+        "remindDownload": _("You have written since then; a new download keeps a copy of it."),
+        "askDiffer": plural(
+            "%s note in this file differs from the one here. Which words should stay?",
+            "%s notes in this file differ from the ones here. Which words should stay?",
+        ),
+        "keepMineImport": _("Keep mine"),
+        "useFile": _("Use the file's"),
+        "keepBoth": _("Keep both"),
+        "fromFile": _("From the downloaded file (%s):"),
+        "keptYours": _("Your notes here were kept; nothing was imported."),
+        "fileTooBig": _(
+            "This file is %s MB, larger than any notes file (at most %s MB); nothing was changed."
+        ),
+        "tooLarge": _(
+            "The notes in this file need about %s MB, but this browser had room for only %s MB "
+            "more; nothing was changed."
+        ),
         "delete": _("Delete all my notes"),
-        "confirmDelete": _("Delete all your notes for this course from this browser? This cannot be undone."),
-        "deleted": _("Your notes for this course were deleted."),
+        "deleteExplained": _(
+            "This deletes everything this course keeps on this device: your notes, "
+            "your reading progress and the date of your last download."
+        ),
+        "confirmDelete": _(
+            "Delete everything this course keeps on this device, your notes and your reading "
+            "progress? This cannot be undone."
+        ),
+        "deleted": _("Everything this course kept on this device was deleted."),
         "nothingToDownload": _("You have no notes to download yet."),
         "imported": plural("Imported %s note.", "Imported %s notes."),
         "nothingNewer": _("Nothing to import: the notes in this file are already here, or older."),
@@ -51,11 +78,20 @@ def messages() -> dict[str, str | dict[str, str]]:
         "importCancelled": _("Nothing was imported."),
         "importFailed": _("This browser can't save imported notes."),
         "orphans": _("Notes from cards that no longer exist"),
+        "orphansHelp": _("You can move each of these notes under a card of this workbook, or delete it."),
+        "moveTo": _("Move to"),
+        "reattach": _("Move this note"),
+        "reattached": _("The note was moved."),
+        "deleteOne": _("Delete this note"),
+        "confirmDeleteOne": _("Delete this note from this device? This cannot be undone."),
         "damaged": plural(
             "%s stored note could not be read: it was changed outside this site.",
             "%s stored notes could not be read: they were changed outside this site.",
         ),
         "deleteDamaged": _("Delete the unreadable notes"),
+        "startWith": _("Start with %s"),
+        "continueWith": _("Continue with %s"),
+        "read": _("Read"),
         "fileTitle": _("My notes from %s"),
         "fileIntro": _("Downloaded on %s. The workbook's import button reads this file back."),
     }

@@ -28,9 +28,14 @@ class CardRecord(TypedDict):
     title: str
     line: int | None
     text: str
+    # The text of the card's first block after its title, and how many list items it holds
+    opening: str
+    items: int
     notes: bool
     note_key: str
     legacy_id: str
+    # Note keys this card had before a rename (its ``:formerly:`` option).
+    formerly: list[str]
     # The ``only`` and ``ifconfig`` expressions the card sits under; it is collected only
     # where all of them hold for the build that writes the collecting page.
     conditions: list[tuple[str, str]]

@@ -7,8 +7,11 @@ import json
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.locale import get_translation
 
 from .nodes import card_title
+
+_ = get_translation("course_cards")
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
     from sphinx.writers.texinfo import TexinfoTranslator
     from sphinx.writers.text import TextTranslator
 
-    from .nodes import course_card, notes_tools
+    from .nodes import course_card, notes_tools, reading_progress
 
 
 # html: a header row (icon, kind label, title) above the body, named by the header
@@ -32,6 +35,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     if node.get("notes"):
         attributes["data-notes"] = node.note_key
         attributes["data-notes-legacy"] = node["legacy_id"]
+        if node.get("formerly"):
+            attributes["data-notes-formerly"] = " ".join(node["formerly"])
         privacy = self.config.course_cards_privacy_page
         if privacy:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
@@ -40,20 +45,21 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
         if node.starts_open or self.builder.name.startswith("epub"):
             attributes["open"] = "open"
         self.body.append(self.starttag(node, "details", "", **attributes))
-        self.body.append('<summary class="course-card-header">')
+        self.body.append(self.starttag({}, "summary", "", CLASS="course-card-header"))
     else:
         self.body.append(self.starttag(node, "div", "", role="note", **attributes))
-        self.body.append('<div class="course-card-header">')
-    self.body.append(
-        '<span class="course-card-icon" aria-hidden="true"></span>'
-        f'<span class="course-card-kind" id="{card_id}-kind">{self.encode(node.label)}</span>'
-    )
+        self.body.append(self.starttag({}, "div", "", CLASS="course-card-header"))
+    self.body.append(self.starttag({}, "span", "", CLASS="course-card-icon", **{"aria-hidden": "true"}))
+    self.body.append("</span>")
+    self.body.append(self.starttag({"ids": [f"{card_id}-kind"]}, "span", "", CLASS="course-card-kind"))
+    self.body.append(f"{self.encode(node.label)}</span>")
     if not node.title:
         close_header(self, node)
 
 
 def close_header(self: HTML5Translator, node: course_card) -> None:
-    self.body.append(f'</{"summary" if node.collapsible else "div"}>\n<div class="course-card-body">\n')
+    self.body.append(f"</{'summary' if node.collapsible else 'div'}>\n")
+    self.body.append(self.starttag({}, "div", CLASS="course-card-body"))
 
 
 def depart_card_html(self: HTML5Translator, node: course_card) -> None:
@@ -63,7 +69,8 @@ def depart_card_html(self: HTML5Translator, node: course_card) -> None:
 def visit_card_title_html(self: HTML5Translator, node: card_title) -> None:
     # A summary holds phrasing content only: there the title is a span.
     tag = "span" if node.parent.collapsible else "p"
-    self.body.append(f'<{tag} class="course-card-title" id="{node.parent["ids"][0]}-title">')
+    title = {"ids": [f"{node.parent['ids'][0]}-title"]}
+    self.body.append(self.starttag(title, tag, "", CLASS="course-card-title"))
 
 
 def depart_card_title_html(self: HTML5Translator, node: card_title) -> None:
@@ -122,7 +129,7 @@ def visit_card_text(self: TextTranslator, node: course_card) -> None:
     raise nodes.SkipNode
 
 
-def skip_node(self, node: card_title | notes_tools) -> None:
+def skip_node(self, node: card_title | notes_tools | reading_progress) -> None:
     raise nodes.SkipNode
 
 
@@ -174,11 +181,35 @@ def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None
 def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     known = json.dumps(node["known"], ensure_ascii=False)
     # hidden="hidden", not a bare attribute: e-book pages are XHTML.
+    tools = self.starttag({}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known})
+    self.body.append(f"{tools}</div>\n")
+    raise nodes.SkipNode
+
+
+def visit_reading_progress_html(self: HTML5Translator, node: reading_progress) -> None:
+    """The first section's link, which the notes script turns into the first one not yet
+    read; e-books have no script and no place to keep progress."""
+    if self.builder.name.startswith("epub") or not node.get("sections"):
+        raise nodes.SkipNode
+    _doc, href, label = node["sections"][0]
+    sections = json.dumps(node["sections"], ensure_ascii=False)
+    after = json.dumps(node["after"], ensure_ascii=False)
     self.body.append(
-        f'<div class="course-notes-tools" data-known="{self.attval(known)}" hidden="hidden"></div>\n'
+        f'<div class="course-progress" data-sections="{self.attval(sections)}" data-after="{self.attval(after)}">'
+        f'<p><a class="course-progress-next" href="{self.attval(href)}">'
+        f"{self.encode(str(_('Start with %s')).replace('%s', label))}</a> "
+        # Written by the build and shown by the script once a section is read, so that
+        # nothing moves when it appears.
+        f'<button type="button" class="course-progress-clear">{self.encode(_("Forget which sections I have read"))}'
+        "</button></p></div>\n"
     )
     raise nodes.SkipNode
 
+
+READING_PROGRESS_HANDLERS = {
+    "html": (visit_reading_progress_html, None),
+    **{fmt: (skip_node, None) for fmt in ("latex", "text", "man", "texinfo")},
+}
 
 NOTES_TOOLS_HANDLERS = {
     "html": (visit_notes_tools_html, None),

@@ -48,9 +48,21 @@ def to_exercises(text: str) -> str:
 CONVERT = {"cards": lambda text: text, "admonitions": to_admonitions, "exercises": to_exercises}
 # Every variant is built as the site is, with its navigation rendered once per build.
 EXTENSIONS = {
-    "cards": ["myst_parser", "sphinx_design", "course_cards", "week_ebooks", "fast_navigation"],
-    "admonitions": ["myst_parser", "sphinx_design", "fast_navigation"],
-    "exercises": ["myst_parser", "sphinx_design", "course_cards", "sphinx_exercise", "fast_navigation"],
+    "cards": [
+        "myst_parser",
+        "sphinx_design",
+        "course_cards",
+        "course_site.week_ebooks",
+        "course_site.fast_navigation",
+    ],
+    "admonitions": ["myst_parser", "sphinx_design", "course_site.fast_navigation"],
+    "exercises": [
+        "myst_parser",
+        "sphinx_design",
+        "course_cards",
+        "sphinx_exercise",
+        "course_site.fast_navigation",
+    ],
 }
 
 

@@ -1,4 +1,3 @@
-extensions = ["myst_parser", "sphinx_design", "course_shape"]
+extensions = ["myst_parser", "sphinx_design", "course_site.shape"]
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
-course_shape_sections = r"(sections/|week1/\d\d-)"

@@ -1,23 +1,26 @@
-"""course_shape: this course's own rules for its pages, checked while the site builds.
+"""course_site.shape: this course's own rules for its pages, checked while the site builds.
 
-Every section page (a page whose name matches ``course_shape_sections``) has exactly one
-metaphor card, opening with "Think of", and ends with a reflection card of two to four
-prompts; every card has a ``:name:``, unique across the site; a week's landing grid links
-exactly the sections of its toctree, in order; no scaffold placeholder is left. (What content may contain at all is
-``content_security``'s concern.) Each finding is a warning with file and line, typed
-``course_shape.<rule>``, so ``sphinx-build -W`` fails on it."""
+Every section page (as ``course_site.structure`` knows them: a week page's toctree
+entries) has exactly one metaphor card, opening with "Think of", and its last card is a
+reflection card of two to four prompts; every card has a ``:name:``, unique across the
+site; a week's landing grid links exactly the sections of its toctree, in order; no
+scaffold placeholder is left. (What content may contain at all is ``content_security``'s
+concern.) Each finding is a warning with file and line, typed ``course_shape.<rule>``, so
+``sphinx-build -W`` fails on it."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from course_cards.collection import document_order
-from course_cards.nodes import course_card, metaphor_card, reflection_card
+from course_cards.collection import card_domain, document_order
+from course_cards.nodes import course_card
+from course_cards.shared import CardRecord
+
+from . import structure
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,41 +39,44 @@ def warn(message: str, rule: str, location) -> None:
     logger.warning(message, location=location, type="course_shape", subtype=rule)
 
 
-def check_section_page(docname: str, doctree: nodes.document) -> None:
-    page = doctree.next_node(nodes.section) or doctree
-    metaphors = list(doctree.findall(metaphor_card))
+def check_section_page(docname: str, cards: list[CardRecord]) -> None:
+    """The rules for a section, over its cards in page order."""
+    metaphors = [card for card in cards if card["kind"] == "metaphor"]
     if len(metaphors) != 1:
-        where = metaphors[1] if metaphors else (docname, page.line or 1)
+        line = metaphors[1]["line"] if metaphors else 1
         warn(
             f"a section page has exactly one metaphor card; this one has {len(metaphors)}. "
             f"Keep one :::{{metaphor}} per section",
             "metaphor",
-            where,
+            (docname, line),
         )
-    last = page.children[-1] if page.children else page
-    if not isinstance(last, reflection_card):
+    if not cards or cards[-1]["kind"] != "reflection":
+        last = cards[-1] if cards else None
         warn(
-            "a section page ends with a reflection card; move the :::{reflection} card to "
-            "the end of the page, or add one",
+            "a section page ends with a reflection card; "
+            + (
+                f"the last card on this page is a {last['kind']} card: move the :::{{reflection}} card "
+                f"below it, or add one"
+                if last and any(card["kind"] == "reflection" for card in cards)
+                else "add a :::{reflection} card after the section's text"
+            ),
             "reflection",
-            last if last.line else (docname, 1),
+            (docname, last["line"] if last else 1),
         )
     for metaphor in metaphors:
-        body = [child for child in metaphor.children if not isinstance(child, nodes.title)]
-        if body and not body[0].astext().startswith("Think of"):
+        if metaphor["opening"] and not metaphor["opening"].startswith("Think of"):
             warn(
                 "a section's metaphor opens with the course's words \"Think of\"; start the "
                 "card's first paragraph with them",
                 "think-of",
-                body[0] if body[0].line else metaphor,
+                (docname, metaphor["line"]),
             )
-    for card in doctree.findall(reflection_card):
-        prompts = list(card.findall(nodes.list_item))
-        if not 2 <= len(prompts) <= 4:
+    for card in cards:
+        if card["kind"] == "reflection" and not 2 <= card["items"] <= 4:
             warn(
-                f"a reflection card holds 2 to 4 prompts as a list; this one has {len(prompts)}",
+                f"a reflection card holds 2 to 4 prompts as a list; this one has {card['items']}",
                 "prompts",
-                card,
+                (docname, card["line"]),
             )
 
 
@@ -102,15 +108,14 @@ def located(node: nodes.Node, docname: str):
     return node if node is not None else (docname, 1)
 
 
-def check_landing_grid(docname: str, doctree: nodes.document, sections: str) -> None:
+def check_landing_grid(docname: str, doctree: nodes.document) -> None:
     """A week's landing page links every section of its toctree from its grid, in the same
     order, and links nothing else from it."""
     folder = docname.rsplit("/", 1)[0]
     listed = [
         (entry, toctree)
         for toctree in doctree.findall(addnodes.toctree)
-        for _, entry in toctree["entries"]
-        if entry and re.match(sections, entry)
+        for entry in structure.sections_among(docname, [entry for _, entry in toctree["entries"] if entry])
     ]
     cards = [
         (xref["reftarget"] if xref["reftarget"].startswith("/") else f"{folder}/{xref['reftarget']}", xref)
@@ -145,18 +150,22 @@ def check_landing_grid(docname: str, doctree: nodes.document, sections: str) -> 
 
 def check_page(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.current_document.docname
-    if re.match(app.config.course_shape_sections, docname):
-        check_section_page(docname, doctree)
-    if re.fullmatch(r"week\d+/index", docname):
-        check_landing_grid(docname, doctree, app.config.course_shape_sections)
+    if structure.week_folder(docname):
+        check_landing_grid(docname, doctree)
     check_placeholders(docname, doctree)
     check_cards_are_named(doctree)
 
 
-def check_names_are_unique(app: Sphinx, env: BuildEnvironment) -> None:
+def check_the_course(app: Sphinx, env: BuildEnvironment) -> None:
+    """The rules that need the whole course: which pages are sections (the toctrees, read
+    once every page is), and names unique across the site. They run on every build, so a
+    mistake stays reported until it is fixed."""
+    cards = card_domain(env).cards
+    for docname in structure.from_env(env).sections:
+        check_section_page(docname, cards.get(docname, []))
     first_seen: dict[str, str] = {}
     for docname in document_order(env):
-        for card in env.course_cards.get(docname, []):
+        for card in cards.get(docname, []):
             if not card["name"]:
                 continue
             if card["name"] in first_seen:
@@ -172,7 +181,8 @@ def check_names_are_unique(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("course_cards")
-    app.add_config_value("course_shape_sections", r"week\d+/\d\d-", "env", types=frozenset({str}))
+    app.setup_extension("course_site.structure")
     app.connect("doctree-read", check_page)
-    app.connect("env-check-consistency", check_names_are_unique)
-    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env-updated, not env-check-consistency: Sphinx skips the latter when no page was read.
+    app.connect("env-updated", check_the_course)
+    return {"version": "0.2.0", "parallel_read_safe": True, "parallel_write_safe": True}

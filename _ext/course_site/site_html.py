@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
+
+from . import structure
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -44,7 +45,7 @@ def use_site_translator(app: Sphinx) -> None:
 
 
 def in_the_course(app: Sphinx, docname: str) -> bool:
-    return docname == app.config.root_doc or bool(re.match(r"week\d+/", docname))
+    return structure.from_env(app.env).in_course(docname)
 
 
 def keep_reading_order_in_one_part(
@@ -60,6 +61,7 @@ def keep_reading_order_in_one_part(
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("course_site.structure")
     app.connect("builder-inited", use_site_translator)
     app.connect("html-page-context", keep_reading_order_in_one_part)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

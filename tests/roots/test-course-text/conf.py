@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "course_site.course_text"]
+course_text = {"week1": "reference.txt"}
