@@ -14,7 +14,17 @@ import pytest
 
 from conftest import REPO, sphinx_build, two_at_a_time
 
-SITE = ["conf.py", "index.md", "privacy.md", "_ext", "_static", "_templates", "week7", "contributing"]
+SITE = [
+    "conf.py",
+    "index.md",
+    "privacy.md",
+    "_ext",
+    "_static",
+    "_templates",
+    "week7",
+    "contributing",
+    "tests/data/week7-source.txt",  # the author's words, which the build checks
+]
 WEEK = "week7"
 
 
@@ -25,6 +35,7 @@ def copy_site(dest: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, dest / name)
     return dest
 
@@ -140,8 +151,9 @@ EDITS = [
 @pytest.mark.parametrize("jobs", [(), ("-j", "2")], ids=["serial", "parallel"])
 def test_after_every_kind_of_edit_the_rebuild_equals_a_clean_build(tmp_path, jobs):
     source = copy_site(tmp_path / "src")
-    # A section keeps one metaphor card; this test deletes one to see it go everywhere.
-    options = ("-D", "suppress_warnings=course_shape.metaphor", *jobs)
+    # A section keeps one metaphor card and the author's words; this test deletes a card
+    # and edits a paragraph to see the change go everywhere.
+    options = ("-D", "suppress_warnings=course_shape.metaphor,course_text", *jobs)
     kept = tmp_path / "kept"
 
     def build(out: Path):
