@@ -329,6 +329,13 @@ def start(app: Sphinx, builder: Any) -> None:
         handler.filters.insert(0, once)
 
 
+def no_site_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A book's pages show no site navigation; before the site theme's handler would
+    render the whole site's for each of them (Furo does), they get none to render."""
+    if isinstance(app.builder, WeekBook):
+        context["toctree"] = lambda **options: ""
+
+
 def link_from_the_week_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The page template shows the download link where ``week_ebook`` is set."""
     if isinstance(app.builder, WeekBook):
@@ -452,6 +459,7 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
     app.connect("write-started", start)
+    app.connect("html-page-context", no_site_navigation, priority=100)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
