@@ -223,6 +223,26 @@ class WeekBook(Epub3Builder):
         # toc.ncx names the book by its identifier, as content.opf does.
         return {**super().toc_metadata(level, navpoints), "uid": html.escape(self.config.epub_identifier)}
 
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        """What the e-book theme shows of a page: it has no sidebar, relation bars or link
+        tags, so the neighbours' titles and local contents Sphinx renders for those (most
+        of the cost of writing a page) are left out."""
+        title = self.env.longtitles.get(docname)
+        return {
+            "parents": [],
+            "prev": None,
+            "next": None,
+            "title": self.render_partial(title)["title"] if title else "",
+            "meta": self.env.metadata.get(docname),
+            "body": body,
+            "metatags": metatags,
+            "rellinks": [],
+            "sourcename": "",
+            "toc": "",
+            "display_toc": False,
+            "page_source_suffix": str(self.env.doc2path(docname, False))[len(docname) :],
+        }
+
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         # Notes live in the reader's browser; an e-reader cannot keep them.
         for card in doctree.findall(lambda node: isinstance(node, nodes.Element) and node.get("notes")):
