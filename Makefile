@@ -10,6 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # Warnings of the last strict build: while it holds any, the next build reads every page
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
+ACE := tools/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
@@ -93,7 +94,7 @@ serve: html
 check: html $(VENV)/.test
 	@$(BIN)/pre-commit run --all-files
 
-test: check test-js
+test: check test-js $(ACE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The notes file format and store, under Node's own test runner: no browser, no packages.
@@ -146,6 +147,12 @@ browser-deps:
 
 screenshots: html $(VENV)/.test browser-deps
 	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+# Ace by DAISY checks the e-books' accessibility (tests/test_epub.py). Its install scripts
+# would download a browser; it runs with Debian's Chromium instead.
+$(ACE): tools/ace/package-lock.json
+	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
 	cd tools/audit && npm ci --no-audit --no-fund

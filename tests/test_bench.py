@@ -68,9 +68,10 @@ def test_a_one_week_benchmark_runs_end_to_end(tmp_path):
     assert bench.main(["--sizes", "1", "--runs", "1", "--out", str(out)]) == 0
     results = json.loads((out / "results.json").read_text())
     assert [s["weeks"] for s in results["full"]] == [1]
-    assert set(results["full"][0]["median_seconds"]) == {"A", "B", "C", "F"}
+    assert set(results["full"][0]["median_seconds"]) == {"A", "B", "C", "E", "F"}
     assert all(peak > 50 for peak in results["full"][0]["peak_mib"].values())
     assert 0 < results["content_security"]["share"] < 1
-    assert "week01/03-connection-and-compliance" in results["incremental"]["written"]
+    assert "week01/03-connection-and-compliance" in results["incremental"][0]["written"]
+    assert results["retitle"]["weeks"] == 1 and len(results["retitle"]["written"]) > 10
     assert results["weight"]["extension_gzip"] > 0
     assert "| 1 |" in (out / "results.md").read_text()

@@ -48,7 +48,7 @@ def test_card_projects_as_e_books_pass_epubcheck(root, tmp_path):
     )
 
 
-# Each week's e-book, written by the HTML build (_ext/week_ebooks.py).
+# Each week's e-book, written by the HTML build (_ext/course_site/week_ebooks.py).
 
 ACE = REPO / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 EBOOKS_ROOT = REPO / "tests" / "roots" / "test-ebooks"
@@ -134,15 +134,23 @@ def test_every_page_of_a_book_says_its_language(week_books):
                 assert root.get("lang") == "en" and root.get("xml:lang") == "en", name
 
 
-def test_read_the_section_is_a_link_to_the_section(week_books):
+def test_each_card_on_the_week_page_is_a_visible_link_into_the_book(week_books, tmp_path):
     for week, files in week_books.items():
         page = BeautifulSoup(files[f"{week}/index.xhtml"], "html.parser")
-        footers = page.select(".sd-card-footer")
-        assert footers
-        for footer in footers:
-            link = footer.find("a")
-            assert link is not None and link.get_text() == "Read the section →"
+        cards = page.select(".sd-card")
+        assert cards
+        for card in cards:
+            (link,) = card.find_all("a")  # the hidden whole-card link is gone
+            assert link.get_text(strip=True) and "sd-hide-link-text" not in link.get("class", [])
             assert f"{week}/{link['href']}" in files, link["href"]
+    # Where a card has a footer, "Read the section →" is the link.
+    out, result = tiny_build(tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup(
+        book_files(out / "ebooks" / "tiny-course-week1.epub")["week1/index.xhtml"], "html.parser"
+    )
+    (link,) = page.select(".sd-card a")
+    assert link.get_text() == "Read the section →" and link["href"] == "01-arriving.xhtml"
 
 
 def test_ace_by_daisy_finds_nothing_critical_or_serious(site, tmp_path):

@@ -231,3 +231,31 @@ def test_where_its_promise_may_not_hold_furo_renders_and_says_so(make_app, tmp_p
     assert status.count("fast_navigation: ") == 1
     assert "fast_navigation" not in apps["fast"].warning.getvalue()
     assert_same_files(apps["plain"].outdir, apps["fast"].outdir)
+
+
+def test_the_private_names_it_relies_on_are_there(make_app, tmp_path):
+    """The private names fast_navigation's docstring cites, in the installed Sphinx and
+    Furo: when a release renames one, this fails before the fallbacks hide it."""
+    import functools
+
+    from furo.navigation import get_navigation_tree
+    from sphinx.environment import BuildEnvironment
+    from sphinx.search import IndexBuilder
+
+    assert get_navigation_tree.__wrapped__ is not get_navigation_tree
+    assert "_get_local_toctree" in vars(fast_navigation.StandaloneHTMLBuilder)
+    assert isinstance(vars(BuildEnvironment)["master_doctree"], functools.cached_property)
+    seen = {}
+
+    def record(app, pagename, templatename, context, doctree) -> None:
+        seen[pagename] = context["toctree"].__qualname__
+        seen["search terms"] = hasattr(app.builder.indexer, "_mapping") and hasattr(
+            app.builder.indexer, "_title_mapping"
+        )
+
+    app = make_app("html", srcdir=copy_root(tmp_path), builddir=tmp_path / "build", freshenv=True)
+    app.connect("html-page-context", record, priority=100)
+    app.build()
+    assert seen.pop("search terms") is True
+    assert set(seen.values()) == {fast_navigation.BUILDER_TOCTREE}
+    assert isinstance(app.builder.indexer, IndexBuilder)

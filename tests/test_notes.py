@@ -436,29 +436,6 @@ def test_any_text_survives_download_crlf_conversion_and_import(browser, project,
             assert stored_notes(page) == {"reflect-first": HARD_TEXT}, file.name
 
 
-def test_a_huge_hostile_file_is_read_in_linear_time(browser, project, tmp_path):
-    _, _, server = project
-    hostile = notes_file([("section#reflect-first", "2030-01-01", "x")]) + "\n".join(
-        ['<!-- note {"card": "a", "updated": "b"', "## " + "#" * 200, "<!-- end -->", "- " + "-" * 100, ""]
-        * 3000
-    )
-    assert len(hostile) > 1_000_000
-    (tmp_path / "hostile.md").write_text(hostile)
-    with visit(browser, server, "workbook.html") as (page, _):
-        page.evaluate(
-            """() => new MutationObserver((_, observer) => { window.doneAt = performance.now(); observer.disconnect(); })
-            .observe(document.querySelector('.course-notes-tools .course-notes-status'), {childList: true})"""
-        )
-        picker = page.locator(".course-notes-tools input[type=file]")
-        picker.evaluate(
-            "el => el.addEventListener('change', () => { window.startedAt = performance.now(); }, {capture: true})"
-        )
-        picker.set_input_files(str(tmp_path / "hostile.md"))
-        status_of(page).filter(has_text="Imported 1 note.").wait_for()
-        elapsed = page.evaluate("window.doneAt - window.startedAt")
-        assert elapsed < 200, f"{elapsed:.0f} ms"
-
-
 def test_a_file_from_another_course_asks_first(browser, project, tmp_path):
     _, _, server = project
     (tmp_path / "other.md").write_text(
@@ -681,7 +658,7 @@ def test_a_file_too_large_for_storage_changes_nothing(browser, project, tmp_path
     _, _, server = project
     big = tmp_path / "big.md"
     big.write_text(
-        notes_file([(f"section#n{i}", "2020-01-01T00:00:00.000Z", "x" * 20_000) for i in range(600)])
+        notes_file([(f"section#n{i}", "2020-01-01T00:00:00.000Z", "x" * 20_000) for i in range(300)])
     )
     snapshot = "() => JSON.stringify(Object.entries(localStorage).sort())"
     with visit(browser, server, "workbook.html") as (page, _):
@@ -695,7 +672,9 @@ def test_a_file_too_large_for_storage_changes_nothing(browser, project, tmp_path
         )
         assert page.evaluate(snapshot) == before
         type_note(page, "reflect-first", "The next keystroke saves.")
-        absurd = {"name": "huge.md", "mimeType": "text/markdown", "buffer": b"x" * 21_000_000}
+        absurd = tmp_path / "huge.md"
+        with absurd.open("wb") as huge:
+            huge.truncate(21_000_000)  # a sparse file: its size alone is refused
         page.locator(".course-notes-tools input[type=file]").set_input_files(absurd)
         status_of(page).filter(has_text="This file is 21.0 MB").wait_for()
         assert stored_notes(page) == {"reflect-first": "The next keystroke saves."}
@@ -830,3 +809,20 @@ def test_notes_and_progress_work_read_from_disk(browser, project):
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_notes_scripts_load_only_where_they_are_used(project):
+    _, _, server = project
+
+    def scripts(page: str) -> list[str]:
+        found = soup(server.root / page).select("script[src*='course_notes']")
+        assert all(script.get("defer") is not None and script.get("type") is None for script in found), page
+        return [script["src"].split("/")[-1].split("?")[0] for script in found]
+
+    editors = ["course_notes_format.js", "course_notes_store.js", "course_notes.js"]
+    assert scripts("privacy.html") == [], "a page without notes loads none of them"
+    assert scripts("section.html") == editors
+    assert scripts("index.html") == editors, "a continue-reading line needs them"
+    assert scripts("workbook.html") == [*editors, "course_notes_workbook.js"]
+    settings = soup(server.root / "section.html").select_one("script[data-course-notes]")
+    assert settings["src"].startswith("_static/course_notes.js")

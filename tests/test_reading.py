@@ -3,6 +3,7 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 
@@ -128,7 +129,7 @@ ALIGNMENT = """() => {
     privacy: centre(document.querySelector('.site-privacy-link a')),
     text: left(document.querySelector('article p')),
     cards: [...document.querySelectorAll('.sd-card')].map(left),
-    footers: [...document.querySelectorAll('.sd-card .sd-card-footer')].map(f => f.innerText.trim()),
+    footers: [...document.querySelectorAll('.sd-card .sd-card-footer')].filter(f => f.offsetParent).map(f => f.innerText.trim()),
   };
 }"""
 
@@ -249,3 +250,36 @@ def test_titles_are_calm_on_a_phone_and_on_a_desktop(browser, server, docname):
         (title, *rest) = page.evaluate(HEADINGS)
         assert title["size"] <= 40 and title["weight"] <= 600, title
         assert all(h["size"] <= 0.75 * title["size"] and h["weight"] <= 600 for h in rest), rest
+
+
+def search(page, query: str) -> list[str]:
+    """The results' titles and excerpts once Sphinx's search has finished."""
+    page.wait_for_function("document.querySelector('#search-results .search-summary, #search-results p')")
+    page.wait_for_function("!document.querySelector('#search-results h2')?.innerText.startsWith('Searching')")
+    page.wait_for_timeout(300)  # excerpts arrive one by one after the list
+    return page.evaluate("[...document.querySelectorAll('#search-results li')].map(li => li.innerText)")
+
+
+def test_search_read_from_disk_finds_pages_without_errors(browser, html):
+    context = browser.new_context()
+    page = context.new_page()
+    errors, failed = [], []
+    page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    try:
+        page.goto((html / "search.html").as_uri() + "?q=warmth", wait_until="load")
+        results = search(page, "warmth")
+    finally:
+        context.close()
+    assert len(results) >= 2, results
+    assert errors == [] and failed == []
+
+
+def test_search_excerpts_keep_a_cards_label_and_title_apart(browser, server):
+    with visit(browser, server, "search.html?q=warmth") as (page, traffic):
+        results = search(page, "warmth")
+        assert traffic.console_errors == []
+    excerpts = " ".join(results)
+    assert "Learning to trust warmth" in excerpts, results
+    assert not re.search(r"(Metaphor|Reflection)[A-Z]", excerpts), results

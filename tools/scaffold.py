@@ -48,6 +48,10 @@ GRID_CARD = """\
 :link-type: doc
 
 [WRITE: one sentence on what the reader finds in this section]
+
+```{{card-footer}}
+Read the section →
+```
 :::
 
 """
@@ -103,9 +107,9 @@ answers; a few honest sentences are plenty.
 Each group links back to its section if you would like to reread it first.
 :::
 
-```{{only}} not epub
+:::{{container}} course-web-only
 If you print this page, each prompt has space to write.
-```
+:::
 
 :::{{cardlist}}
 :kind: reflection

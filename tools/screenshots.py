@@ -1,7 +1,8 @@
 """`make screenshots`: PNGs for reviewers of a pull request, under _build/screenshots/.
 
-- site/: every page of the built site as desktop light, desktop dark and phone light, and
-  the pages a reader prints (home, a section, the workbook, the metaphors) as printed;
+- site/: every page of the built site in light and dark, on a desktop and on a phone, and
+  one page of each kind a reader prints (home, week, a section, the workbook, the
+  metaphors) as printed;
 - themes/: the card extension's example page in every theme the tests measure, in each
   mode the theme offers, so a reviewer sees the cards outside Furo too.
 
@@ -21,9 +22,15 @@ from conftest import sphinx_build  # noqa: E402
 from test_themes import ROOT as THEMES_ROOT  # noqa: E402
 from test_themes import THEMES  # noqa: E402
 
-VIEWS = {"desktop-light": ("light", 1280), "desktop-dark": ("dark", 1280), "phone-light": ("light", 375)}
+VIEWS = {
+    "desktop-light": ("light", 1280),
+    "desktop-dark": ("dark", 1280),
+    "phone-light": ("light", 375),
+    "phone-dark": ("dark", 375),
+}
 PRINTED = [
     "index.html",
+    "week7/index.html",
     "week7/05-boundaries-in-connection.html",
     "week7/workbook.html",
     "week7/metaphors.html",

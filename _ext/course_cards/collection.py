@@ -433,7 +433,9 @@ def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str
     env = app.env
     domain = card_domain(env)
     for placeholder in list(doctree.findall(reading_progress)):
-        if app.builder.name.startswith("epub"):  # no script, no progress: nothing to fill
+        # Progress is kept beside the notes: without them (or in an e-book, which has no
+        # script) the line has nothing to offer.
+        if not app.config.course_cards_notes or app.builder.name.startswith("epub"):
             placeholder.parent.remove(placeholder)
             continue
         prefix = placeholder["prefix"]

@@ -52,7 +52,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     self.body.append(self.starttag({}, "span", "", CLASS="course-card-icon", **{"aria-hidden": "true"}))
     self.body.append("</span>")
     self.body.append(self.starttag({"ids": [f"{card_id}-kind"]}, "span", "", CLASS="course-card-kind"))
-    self.body.append(f"{self.encode(node.label)}</span>")
+    # The line break keeps label and title two words in any text taken from the page.
+    self.body.append(f"{self.encode(node.label)}</span>\n")
     if not node.title:
         close_header(self, node)
 

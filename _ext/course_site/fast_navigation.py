@@ -31,6 +31,19 @@ What this relies on, tested with Sphinx 9.0.4 and Furo 2025.12.19:
   holds ``only`` directives (filtered per page) or a page sets ``tocdepth`` (pruned per
   page), and unless the builder computes links its own way.
 
+Private names it relies on, each checked by ``test_the_private_names_it_relies_on_are_there``
+in tests/test_fast_navigation.py, which fails when an upstream release changes one:
+
+- ``StandaloneHTMLBuilder.handle_page.<locals>.<lambda>``, the ``__qualname__`` of the
+  builder's own ``context["toctree"]``: only that one is known to give Sphinx's tree;
+  a template or extension that sets its own gets Furo's code.
+- ``furo.navigation.get_navigation_tree.__wrapped__``: Furo's function without its
+  ``functools`` cache, which would keep the whole site's HTML once per page and never hit.
+- ``StandaloneHTMLBuilder._get_local_toctree``: a builder that overrides it computes the
+  tree its own way, so it gets Furo's code.
+- ``IndexBuilder._mapping`` and ``_title_mapping`` of Sphinx's search, and the
+  environment's cached property ``master_doctree`` (see the incremental part below).
+
 Where any of that may not hold, Furo's own code runs, and an info message says why (not a
 warning: a new Furo must not break a ``-W`` build). A self-check compares the first page
 each process writes with Furo's own result and falls back on any difference;
@@ -340,7 +353,7 @@ def state_for(app: Sphinx) -> BuildState | None:
 
 
 def render_once(app: Sphinx) -> BuildState:
-    """This build's state: the navigation rendered once, when the environment is complete."""
+    """This build's state, with the navigation rendered once."""
     state = STATES[app.builder] = BuildState()
     # Furo's handler runs whenever the theme loaded Furo as an extension.
     if not app.config.fast_navigation or "furo" not in app.extensions:
@@ -435,6 +448,9 @@ def load_record(app: Sphinx) -> PageRecord:
 def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     STATES.pop(app.builder, None)
     READ[app.builder] = set(docnames)
+    # A root document cached by the last build's writing (same process, as in tests)
+    # would hide the root's edits from this one.
+    env.__dict__.pop("master_doctree", None)
 
 
 READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
@@ -481,8 +497,9 @@ def remove_output(builder: StandaloneHTMLBuilder, page: str) -> None:
 
 
 def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """After reading: render the navigation once, and name the pages whose navigation,
-    neighbours or link targets changed since the last build."""
+    """Once the environment is complete (sections numbered, so after reading and after
+    Sphinx's own ``env-get-updated`` handlers): render the navigation once, and name the
+    pages whose navigation, neighbours or link targets changed since the last build."""
     if app.builder.format != "html":
         return []
     state = render_once(app)
@@ -505,7 +522,7 @@ def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     env.__dict__.pop("master_doctree", None)
     again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
     again |= {page for page, targets in links.items() if targets & changed}
-    if again:
+    if again and before.carries:  # on a first build every page is new
         logger.verbose("fast_navigation: %d pages carry what changed elsewhere", len(again))
     return sorted(again)
 
@@ -557,7 +574,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("fast_navigation", True, "", types=frozenset({bool}))
     app.add_config_value("fast_navigation_check_every_page", False, "", types=frozenset({bool}))
     app.connect("env-before-read-docs", note_reading)
-    app.connect("env-updated", pages_to_write_again)
+    # After Sphinx's own env-get-updated handlers, which number sections and figures.
+    app.connect("env-get-updated", pages_to_write_again, priority=900)
     app.connect("doctree-resolved", note_links)
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.connect("build-finished", keep_record)

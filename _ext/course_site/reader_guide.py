@@ -4,8 +4,9 @@ read in (web, print, e-book): where they are, and where the note of care is.
 - Each section page says "Section N of M" under its title, with the week's name linked,
   counted from the week's toctree when the page is resolved (never written by hand).
 - Each course page ends with a short care line. It links the note of care where the
-  build has a target with the label ``reader_guide_care_label``; a build without it (an
-  e-book of one week) keeps the line and leaves the link out.
+  build has a target with the label ``reader_guide_care_label``; that pointer is marked
+  ``course-web-only``, so an e-book of one week, which does not hold the note, shows the
+  line without it.
 
 Both are placeholders put in while reading and filled in by a post-transform, so builders
 that join pages into one document (singlehtml, LaTeX) fill them in too."""
@@ -77,10 +78,14 @@ class FillPlaceholders(SphinxPostTransform):
             if "course_place" in place:
                 self.fill_place(place, known.get(place["course_place"]))
             elif place.get("course_care"):
-                place += nodes.Text(CARE if has_care_note else CARE.rstrip())
+                place += nodes.Text(CARE.rstrip())
                 if has_care_note:
-                    place += link("std", "ref", care_target, CARE_LINK)
-                    place += nodes.Text(CARE_MORE)
+                    # An e-book of one week does not hold the note: there the pointer to it
+                    # is left unsaid (site.css shows it on the website only).
+                    more = nodes.inline("", " ", classes=["course-web-only"])
+                    more += link("std", "ref", care_target, CARE_LINK)
+                    more += nodes.Text(CARE_MORE)
+                    place += more
 
     def fill_place(self, place: nodes.paragraph, where: tuple | None) -> None:
         if where is None:

@@ -255,8 +255,9 @@ def link_outside_the_book(book: WeekBook, doctree: nodes.document) -> None:
 
 
 def link_card_footers(doctree: nodes.document) -> None:
-    """sphinx-design makes a linked card one hidden link over the whole card; an e-reader
-    shows its footer ("Read the section →") as text. There the footer is the link."""
+    """sphinx-design makes a linked card one hidden link over the whole card, which an
+    e-reader neither shows nor follows. In a book the card's footer ("Read the section →")
+    is the link, or its title where it has no footer."""
     for stretched in list(doctree.findall(nodes.reference)):
         if "sd-stretched-link" not in stretched["classes"]:
             continue
@@ -265,13 +266,17 @@ def link_card_footers(doctree: nodes.document) -> None:
             card = card.parent
         if card is None:
             continue
-        footer = next((c for c in card.children if "sd-card-footer" in c.get("classes", [])), None)
-        paragraph = next(footer.findall(nodes.paragraph), None) if footer is not None else None
-        if paragraph is None:
+        parts = {name: node for node in card.findall(nodes.Element) for name in node["classes"]}
+        footer = parts.get("sd-card-footer")
+        shown = (
+            next(footer.findall(nodes.paragraph), None) if footer is not None else parts.get("sd-card-title")
+        )
+        if shown is None:
             continue
-        link = nodes.reference("", "", *paragraph.children, refuri=stretched["refuri"], internal=True)
-        paragraph.children = []
-        paragraph += link
+        link = nodes.reference("", "", *shown.children, refuri=stretched["refuri"], internal=True)
+        shown.children = []
+        # A link sits in running text; the title is a container, so it gets a span of it.
+        shown += link if isinstance(shown, nodes.TextElement) else nodes.inline("", "", link)
         stretched.parent.remove(stretched)
 
 
@@ -359,6 +364,7 @@ def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
     site = app.builder
     pages = book_pages(site.env, week)
     folder = book_folder(app, week)
+    shutil.rmtree(folder, ignore_errors=True)  # the book holds every file of its folder
     with builder_in_place(app, folder):
         book = WeekBook(app, site, week, number, pages)
         app.builder = book

@@ -1,7 +1,7 @@
 """Synthetic courses for the benchmark, made from the real Week 7 pages.
 
-Variant "cards" is the project as it is (built with ``fast_navigation = False`` too, for
-plain Furo); "admonitions" writes every card as a plain
+Variant "cards" is the project as it is, e-books included (built with
+``fast_navigation = False`` too, for plain Furo, and with ``week_ebooks = False``); "admonitions" writes every card as a plain
 ``admonition`` with a class and unloads the extension (collected lists dropped);
 "exercises" writes reflection cards as sphinx-exercise ``exercise`` directives."""
 
@@ -17,7 +17,8 @@ CARD = re.compile(
     r"^:::\{(?P<kind>metaphor|reflection)\}(?P<title>[^\n]*)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)",
     re.M,
 )
-CARDLIST = re.compile(r"^:::\{cardlist\}\n(?::[\w-]+:[^\n]*\n)*:::\n", re.M)
+# The extension's collected lists and its continue-reading line, which go with it.
+CARDLIST = re.compile(r"^:::\{(?:cardlist|continue-reading)\}\n(?::[\w-]+:[^\n]*\n)*:::\n", re.M)
 KIND_TITLES = {"metaphor": "Metaphor", "reflection": "Reflection"}
 
 
@@ -48,7 +49,13 @@ def to_exercises(text: str) -> str:
 CONVERT = {"cards": lambda text: text, "admonitions": to_admonitions, "exercises": to_exercises}
 # Every variant is built as the site is, with its navigation rendered once per build.
 EXTENSIONS = {
-    "cards": ["myst_parser", "sphinx_design", "course_cards", "course_site.fast_navigation"],
+    "cards": [
+        "myst_parser",
+        "sphinx_design",
+        "course_cards",
+        "course_site.week_ebooks",
+        "course_site.fast_navigation",
+    ],
     "admonitions": ["myst_parser", "sphinx_design", "course_site.fast_navigation"],
     "exercises": [
         "myst_parser",
@@ -93,6 +100,8 @@ def generate(weeks: int, dest: Path, variant: str = "cards") -> Path:
         'html_css_files = ["site.css"]\n'
         "html_use_index = False\n"
         "html_copy_source = False\n"
+        # The project's e-books, one per week, where the extension is loaded.
+        "week_ebooks = True\n"
     )
     return dest
 

@@ -53,9 +53,9 @@
   const orphanItem = (/** @type {string} */ key, /** @type {any} */ note, /** @type {number} */ index) => {
     const choose = /** @type {HTMLSelectElement} */ (make("select", { id: `course-notes-orphan-${index}` },
       ...targets.map(([value, label]) => make("option", { value, textContent: label }))));
-    const actions = make("div", { className: "course-notes-actions" },
-      make("label", { htmlFor: choose.id, textContent: t.moveTo }), choose,
-      button(t.reattach, () => reattach(key, choose.value)),
+    // Without a card on this page to move it under, a note can still be deleted.
+    const move = targets.length ? [make("label", { htmlFor: choose.id, textContent: t.moveTo }), choose, button(t.reattach, () => reattach(key, choose.value))] : [];
+    const actions = make("div", { className: "course-notes-actions" }, ...move,
       button(t.deleteOne, () => {
         if (!window.confirm(t.confirmDeleteOne)) return;
         store.remove(key);
