@@ -2,8 +2,9 @@
 linked from the week's landing page ("Download this week as an e-book"), for reading
 offline.
 
-At the end of an HTML build, each week whose pages were written again gets its e-book
-written again, in the same process, by an EPUB builder that shares the build's
+At the end of an HTML build, each week whose book would change (its pages read again,
+reordered or retitled, or another week's page it names retitled) gets its e-book written
+again, in the same process, by an EPUB builder that shares the build's
 environment: no source is read a second time. The book holds the week's pages in the
 order of the week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list;
 links to pages outside the week become links to the site when ``html_baseurl`` is set,
@@ -18,7 +19,9 @@ gave is not given again."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
+import json
 import logging as std_logging
 import posixpath
 import re
@@ -116,6 +119,7 @@ class WeekBook(Epub3Builder):
 
     def __init__(self, app: Sphinx, site: Any, week: str, number: str, pages: list[str]) -> None:
         self.stylesheets: list[str] = []
+        self.outside: set[str] = set()  # pages outside the week that the book names
         super().__init__(app, site.env)
         self.site = site
         self.pages = pages
@@ -246,6 +250,7 @@ def link_outside_the_book(book: WeekBook, doctree: nodes.document) -> None:
         if OUTSIDE not in uri:
             continue
         docname, _, anchor = uri.partition(OUTSIDE)[2].partition("#")
+        book.outside.add(docname)
         if base:
             target = posixpath.join(base.rstrip("/") + "/", book.site.get_target_uri(docname))
             reference["refuri"] = target + (f"#{anchor}" if anchor else "")
@@ -305,7 +310,6 @@ class OncePerBuild(std_logging.Filter):
 
 
 FILTERS: WeakKeyDictionary[Any, OncePerBuild] = WeakKeyDictionary()
-WRITTEN: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()  # builder -> pages written
 
 
 def warning_handlers() -> list[std_logging.Handler]:
@@ -320,16 +324,9 @@ def start(app: Sphinx, builder: Any) -> None:
     if not builds_ebooks(app):
         return
     FILTERS[app.builder] = once = OncePerBuild(app)
-    WRITTEN[app.builder] = set()
     for handler in warning_handlers():
         # First, before Sphinx counts the warning.
         handler.filters.insert(0, once)
-
-
-def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Pages written by this build: resolved in the main process, also in parallel builds."""
-    if app.builder in WRITTEN:
-        WRITTEN[app.builder].add(docname)
 
 
 def link_from_the_week_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -356,6 +353,15 @@ def builder_in_place(app: Sphinx, book_folder: Path) -> Iterator[None]:
             app.tags.remove(tag)
 
 
+def book_key(env: BuildEnvironment, pages: list[str], outside: list[str]) -> str:
+    """What a book is made of: its pages in order, when each was last read and its title,
+    and the same of the pages outside the week whose titles its links show."""
+    digest = hashlib.sha256()
+    for page in [*pages, "", *outside]:
+        digest.update(f"{page}\0{env.all_docs.get(page)}\0{env.titles.get(page)}\n".encode())
+    return digest.hexdigest()
+
+
 def book_folder(app: Sphinx, week: str) -> Path:
     return Path(f"{app.doctreedir}-{week}-epub")
 
@@ -379,13 +385,25 @@ def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
         book.finish()
     name = f"{book.config.epub_basename}.epub"
     (target / name).write_bytes((folder / name).read_bytes())
+    outside = sorted(book.outside)
+    record = {"key": book_key(site.env, pages, outside), "outside": outside}
+    Path(f"{folder}.json").write_text(json.dumps(record), encoding="utf-8")
 
 
-def write_books(app: Sphinx, once: OncePerBuild, written: set[str]) -> None:
-    """Writes again the books of the weeks with a page written by this build, and those
-    whose last writing gave a warning (marked in their folder), so that a book's warning
-    is given again on every build until it is fixed, as a page's would be after
-    ``make html`` reads every page again."""
+def unchanged(app: Sphinx, week: str) -> bool:
+    """Whether the week's book, as last written, is made of what it would be made of now."""
+    try:
+        record = json.loads(Path(f"{book_folder(app, week)}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return record.get("key") == book_key(app.env, book_pages(app.env, week), record.get("outside", []))
+
+
+def write_books(app: Sphinx, once: OncePerBuild) -> None:
+    """Writes again each book whose pages, their order or titles, or the titles it shows
+    of other weeks' pages changed since it was written, and each whose last writing gave a
+    warning, so that a book's warning is given again on every build until it is fixed, as
+    a page's would be after ``make html`` reads every page again."""
     target = Path(app.outdir) / FOLDER
     target.mkdir(exist_ok=True)
     books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
@@ -395,8 +413,7 @@ def write_books(app: Sphinx, once: OncePerBuild, written: set[str]) -> None:
     once.in_books = True
     for filename, (week, number) in books.items():
         warned = Path(f"{book_folder(app, week)}.warned")
-        changed = any(page.startswith(f"{week}/") for page in written)
-        if not (changed or warned.exists() or not (target / filename).is_file()):
+        if unchanged(app, week) and not warned.exists() and (target / filename).is_file():
             continue
         before = once.given_in_books
         try:
@@ -421,12 +438,11 @@ def write_books(app: Sphinx, once: OncePerBuild, written: set[str]) -> None:
 
 def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
     once = FILTERS.pop(app.builder, None)
-    written = WRITTEN.pop(app.builder, set())
     if once is None:
         return
     try:
         if exception is None:
-            write_books(app, once, written)
+            write_books(app, once)
     finally:
         for handler in warning_handlers():
             if once in handler.filters:
@@ -436,7 +452,6 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
     app.connect("write-started", start)
-    app.connect("doctree-resolved", note_written)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
