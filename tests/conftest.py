@@ -17,6 +17,9 @@ from course_site import structure
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
+# Sphinx colours its messages under CI=true; the tests read the words, so every build a
+# test starts writes plain text.
+os.environ["NO_COLOR"] = "1"
 # The course's layout as the next build of the sources will read it (its toctrees).
 COURSE = structure.from_source(REPO)
 SECTION_PAGES = COURSE.sections

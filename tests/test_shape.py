@@ -35,6 +35,9 @@ def test_each_broken_rule_is_reported_at_its_line(app):
     lines = warning_lines(app, "[course_shape.")
     assert_located_warnings(lines, EXPECTED, "course_shape")
     assert not any("01-good.md" in w for w in lines), "the good page passes every rule"
+    # An empty reflection is course_cards' one message, not also a missing reflection.
+    assert "06-empty-reflection.md:9: WARNING: reflection card is empty" in app.warning.getvalue()
+    assert not any("06-empty-reflection.md" in w for w in lines)
 
 
 def test_the_real_site_is_checked_and_follows_the_rules(site):

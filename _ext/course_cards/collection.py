@@ -64,8 +64,8 @@ class CardDomain(Domain):
 
     name = "course_cards"
     label = "Course cards"
-    initial_data: ClassVar[dict] = {"cards": {}, "lists": {}}
-    data_version = 1
+    initial_data: ClassVar[dict] = {"cards": {}, "lists": {}, "empty": {}}
+    data_version = 2
 
     @property
     def cards(self) -> dict[str, list[CardRecord]]:
@@ -77,21 +77,28 @@ class CardDomain(Domain):
         """Page -> what its ``cardlist`` directives collect."""
         return self.data["lists"]
 
+    @property
+    def empty(self) -> dict[str, list[str]]:
+        """Page -> the kinds of its cards left out for being empty (each already warned
+        about), so that rules over a page's cards can tell a card left out from one missing."""
+        return self.data["empty"]
+
     def clear_doc(self, docname: str) -> None:
-        self.cards.pop(docname, None)
-        self.lists.pop(docname, None)
+        for records in (self.cards, self.lists, self.empty):
+            records.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict) -> None:
         for docname in docnames:
-            if docname in otherdata["cards"]:
-                self.cards[docname] = otherdata["cards"][docname]
-            if docname in otherdata["lists"]:
-                self.lists[docname] = otherdata["lists"][docname]
+            for key in ("cards", "lists", "empty"):
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         cards = [record_of(card) for card in document.findall(course_card)]
         if cards:
             self.cards[docname] = cards
+        if document.get("empty_cards"):
+            self.empty[docname] = list(document["empty_cards"])
         # A "continue reading" line shows the titles and reflections of the pages it
         # follows, as a list of reflections does: it is rewritten when they change.
         scopes = sorted(

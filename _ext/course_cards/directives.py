@@ -71,6 +71,7 @@ class CardDirective(CourseDirective):
                 "empty",
                 location,
             )
+            self.state.document.setdefault("empty_cards", []).append(self.kind)
             return []
 
         card = CARD_CLASSES[self.kind]()
