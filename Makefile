@@ -17,6 +17,8 @@ ACE := tools/ace/node_modules/.bin/ace-puppeteer
 .DEFAULT_GOAL := help
 # Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
 PYTEST_ARGS ?=
+# Test files run on this many workers, each file whole in one (its module builds shared).
+PYTEST_WORKERS ?= 2
 
 help:
 	@echo 'make html          strict build of the site into $(BUILDDIR)/html (any warning fails it)'
@@ -95,7 +97,7 @@ check: html $(VENV)/.test
 	@$(BIN)/pre-commit run --all-files
 
 test: check test-js $(ACE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The notes file format and store, under Node's own test runner: no browser, no packages.
 test-js:

@@ -74,7 +74,9 @@ def two_at_a_time(function, items: list) -> list:
 
 
 class SiteBuilds:
-    """Builds of the real site, made on first use and shared by the whole session."""
+    """Builds of the real site, made on first use and shared by the whole test run: by
+    every test of a session, and by every pytest-xdist worker of a run (the first to ask
+    builds, under a lock, and the others read its result)."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
@@ -93,15 +95,32 @@ class SiteBuilds:
         return outdir
 
     def build(self, builder: str, *options: str) -> None:
+        import fcntl
+        import json
+
         key = (builder, *options)
-        if key not in self.results:
-            outdir = self.base / "-".join(part.strip("-").replace("=", "_").replace(",", "_") for part in key)
-            self.results[key] = (outdir, sphinx_build(REPO, outdir, builder, *options))
+        if key in self.results:
+            return
+        outdir = self.base / "-".join(part.strip("-").replace("=", "_").replace(",", "_") for part in key)
+        record = outdir.with_name(outdir.name + ".result.json")
+        with open(outdir.with_name(outdir.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not record.exists():
+                built = sphinx_build(REPO, outdir, builder, *options)
+                record.write_text(json.dumps([built.args, built.returncode, built.stdout, built.stderr]))
+        args, returncode, stdout, stderr = json.loads(record.read_text())
+        self.results[key] = (outdir, subprocess.CompletedProcess(args, returncode, stdout, stderr))
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> SiteBuilds:
-    return SiteBuilds(tmp_path_factory.mktemp("site"))
+def site(tmp_path_factory, worker_id) -> SiteBuilds:
+    # Workers of one run share their base temporary folder's parent.
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    base = shared / "site"
+    base.mkdir(exist_ok=True)
+    return SiteBuilds(base)
 
 
 def soup(path: Path) -> BeautifulSoup:
