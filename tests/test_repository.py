@@ -243,15 +243,15 @@ def test_plain_make_lists_every_target_one_line_each():
 
 def test_pytest_options_pass_through_make_test():
     test = commands_of("test")
-    assert any(line.endswith("-m pytest") for line in test), "no options unless given"
+    assert any(line.endswith("-m pytest -n 2 --dist loadfile") for line in test), "no options unless given"
     given = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x"],
+        ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x", "PYTEST_WORKERS=1"],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert given.stdout.splitlines()[-1].endswith("-m pytest -k cards -x")
+    assert given.stdout.splitlines()[-1].endswith("-m pytest -n 1 --dist loadfile -k cards -x")
 
 
 def locked_versions(group: str) -> dict[str, str]:
