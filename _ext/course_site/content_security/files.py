@@ -170,14 +170,19 @@ class ConfinedFileReader(SphinxDirective):
         return self.refused(path, self.options["file"])
 
 
-class ConfinedRaw(ConfinedFileReader, Raw):
+class ConfinedFileOption(ConfinedFileReader):
+    """docutils' directives that read ``:file:`` or fetch ``:url:`` (``raw``, ``csv-table``)."""
+
     def run(self):
         return [] if self.refused_url() or self.refused_file_option() else super().run()
 
 
-class ConfinedCSVTable(ConfinedFileReader, CSVTable):
-    def run(self):
-        return [] if self.refused_url() or self.refused_file_option() else super().run()
+class ConfinedRaw(ConfinedFileOption, Raw):
+    pass
+
+
+class ConfinedCSVTable(ConfinedFileOption, CSVTable):
+    pass
 
 
 class ConfinedLiteralInclude(ConfinedFileReader, LiteralInclude):
