@@ -230,3 +230,45 @@ def test_each_warning_is_given_once_and_counted_right_and_again_on_the_next_buil
         assert "build finished with problems, 2 warnings" in result.stdout, result.stdout[-300:]
         recorded = out.with_name("out-warnings.txt").read_text()
         assert "plan.tiff" in recorded, "the Makefile sees the book's warning"
+
+
+def png(width: int) -> bytes:
+    """A grey PNG, ``width`` pixels wide and one high."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" + b"\x80" * width)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def test_each_book_is_written_as_if_it_were_the_only_one(tmp_path):
+    """One builder writes every book of a build: nothing of one book (its images, its
+    file ids, its folder) reaches the next, and the site's own files get none of theirs."""
+    source = tmp_path / "src"
+    shutil.copytree(EBOOKS_ROOT, source)
+    for week, page in (("week1", "01-arriving.md"), ("week2", "01-looking.md")):
+        (source / week / f"{week}-map.png").write_bytes(png(int(week[-1])))
+        with (source / week / page).open("a") as text:
+            text.write(f"\n![The map of {week}]({week}-map.png)\n")
+    out, result = tiny_build(tmp_path / "out", source=source)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    together = {book.name: book.read_bytes() for book in sorted((out / "ebooks").glob("*.epub"))}
+    assert len(together) == 2
+    for name, data in together.items():
+        week = name.removesuffix(".epub").rsplit("-", 1)[1]
+        with zipfile.ZipFile(out / "ebooks" / name) as epub:
+            images = [file for file in epub.namelist() if file.startswith("_images/")]
+            static = {file for file in epub.namelist() if file.startswith("_static/")}
+        assert [image.rsplit("/", 1)[1] for image in images] == [f"{week}-map.png"], (name, images)
+        assert {"_static/epub.css", "_static/basic.css", "_static/course_cards.css"} <= static, name
+    assert not (out / "_static" / "epub.css").exists(), "the books' theme stays out of the site"
+    for name, data in together.items():
+        # Without its file, a book is written again, and alone, by a builder of its own.
+        (out / "ebooks" / name).unlink()
+        again, result = tiny_build(tmp_path / "out", source=source)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        assert (out / "ebooks" / name).read_bytes() == data, f"{name} differs when written alone"

@@ -113,36 +113,49 @@ class BookConfig:
 
 
 class WeekBook(Epub3Builder):
-    """One week's e-book, written from the site build's environment and doctrees."""
+    """The weeks' e-books, written from the site build's environment and doctrees. One
+    builder writes every book of a build, one after the other: its theme, templates,
+    settings and static files are made once, not once per week."""
 
     name = "epub"  # the card and security extensions know e-books by this name
 
-    def __init__(self, app: Sphinx, site: Any, week: str, number: str, pages: list[str]) -> None:
+    def __init__(self, app: Sphinx, site: Any) -> None:
         self.stylesheets: list[str] = []
         self.outside: set[str] = set()  # pages outside the week that the book names
+        self.pages: list[str] = []
+        self.assets: list[Path] = []  # the first book's static files, downloads and extra files
+        self.assets_folder = Path()
         super().__init__(app, site.env)
         self.site = site
-        self.pages = pages
+        self.config = BookConfig(app.config, **common_values(app.config))  # type: ignore[assignment]
+
+    def open_book(self, week: str, number: str, pages: list[str], folder: Path) -> None:
+        """What the next book is: its week, pages and folder; nothing of the last book stays."""
         root = f"{week}/index"
         self.config = BookConfig(  # type: ignore[assignment]
-            app.config,
+            self._app.config,
+            **common_values(self._app.config),
             root_doc=root,
             master_doc=root,
-            epub_title=f"{app.config.project} – Week {number}",
-            epub_basename=book_name(app, week),
-            epub_uid="BookId",
-            epub_identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{app.config.project}/{week}").urn,
-            epub_scheme="UUID",
-            epub_author=app.config.author,
-            epub_contributor=app.config.author,
-            epub_publisher=app.config.author,
-            epub_language=app.config.language or "en",
-            epub_description=description(site.env, root) or f"Week {number} of {app.config.project}.",
-            epub_use_index=False,
-            version=app.config.version or f"Week {number}",
-            epub_tocscope="includehidden",
-            epub_tocdepth=1,
+            epub_title=f"{self._app.config.project} – Week {number}",
+            epub_basename=book_name(self._app, week),
+            epub_identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{self._app.config.project}/{week}").urn,
+            epub_description=description(self.env, root) or f"Week {number} of {self._app.config.project}.",
+            version=self._app.config.version or f"Week {number}",
         )
+        self.globalcontext.update(root_doc=root, master_doc=root, version=self.config.version)
+        self.pages, self.outside = pages, set()
+        self.outdir = self._app.outdir = folder
+        # The HTML builder names its output's folders once, when it is made.
+        self._static_dir, self._sources_dir, self._downloads_dir, self._images_dir = (
+            folder / name for name in ("_static", "_sources", "_downloads", "_images")
+        )
+        self.images, self.id_cache, self.playorder, self.tocid = {}, {}, 0, 0
+
+    def make_id(self, name: str) -> str:
+        """A file's id in ``content.opf``, counted within its book (Sphinx counts on
+        within the build), so that a book's bytes do not depend on the books before it."""
+        return self.id_cache.setdefault(name, f"epub-{len(self.id_cache)}")
 
     @property
     def html_tag(self) -> str:  # type: ignore[override]
@@ -167,13 +180,21 @@ class WeekBook(Epub3Builder):
         super().add_css_file(filename, **kwargs)
 
     def copy_assets(self) -> None:
-        """The extensions' stylesheets, from the site's output where they copied them."""
-        super().copy_assets()
-        for filename in self.stylesheets:
-            copy = self.outdir / "_static" / filename
-            if not copy.exists() and (Path(self.site.outdir) / "_static" / filename).is_file():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(self.site.outdir) / "_static" / filename, copy)
+        """The static files, made for the first book and copied for the others; with the
+        extensions' stylesheets, from the site's output where they copied them."""
+        if not self.assets:
+            super().copy_assets()
+            for filename in self.stylesheets:
+                copy = self.outdir / "_static" / filename
+                if not copy.exists() and (Path(self.site.outdir) / "_static" / filename).is_file():
+                    copy.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(Path(self.site.outdir) / "_static" / filename, copy)
+            self.assets_folder = self.outdir
+            self.assets = [path.relative_to(self.outdir) for path in self.outdir.rglob("*") if path.is_file()]
+            return
+        for asset in self.assets:
+            (self.outdir / asset).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.assets_folder / asset, self.outdir / asset)
 
     def add_js_file(self, filename: str, **kwargs: Any) -> None:
         """No scripts: the site's (notes, search) do nothing in an e-reader."""
@@ -250,6 +271,21 @@ class WeekBook(Epub3Builder):
         link_outside_the_book(self, doctree)
         link_card_footers(doctree)
         super().write_doc(docname, doctree)
+
+
+def common_values(config: Config) -> dict[str, Any]:
+    """The configuration every book shares."""
+    return {
+        "epub_uid": "BookId",
+        "epub_scheme": "UUID",
+        "epub_author": config.author,
+        "epub_contributor": config.author,
+        "epub_publisher": config.author,
+        "epub_language": config.language or "en",
+        "epub_use_index": False,
+        "epub_tocscope": "includehidden",
+        "epub_tocdepth": 1,
+    }
 
 
 def description(env: BuildEnvironment, docname: str) -> str:
@@ -367,11 +403,10 @@ def link_from_the_week_page(app: Sphinx, pagename: str, templatename: str, conte
 
 
 @contextmanager
-def builder_in_place(app: Sphinx, book_folder: Path) -> Iterator[None]:
+def builder_in_place(app: Sphinx) -> Iterator[None]:
     """Event handlers ask ``app.builder`` which builder writes, and builders take their
-    output folder from the app: both stand for the book while it is written."""
+    output folder from the app: both stand for the books while they are written."""
     site, outdir, tags = app.builder, app.outdir, set(app.tags)
-    app.outdir = book_folder
     try:
         yield
     finally:
@@ -393,28 +428,54 @@ def book_folder(app: Sphinx, week: str) -> Path:
     return Path(f"{app.doctreedir}-{week}-epub")
 
 
-def write_book(app: Sphinx, week: str, number: str, target: Path) -> None:
-    site = app.builder
+def write_book(app: Sphinx, book: WeekBook, week: str, number: str, target: Path) -> None:
+    site = book.site
     pages = book_pages(site.env, week)
     folder = book_folder(app, week)
     shutil.rmtree(folder, ignore_errors=True)  # the book holds every file of its folder
-    with builder_in_place(app, folder):
-        book = WeekBook(app, site, week, number, pages)
-        app.builder = book
-        book.init()
-        book.finish_tasks = SerialTasks()
-        book.prepare_writing(set(pages))
-        book.copy_assets()
-        for page in pages:
-            doctree = site.env.get_and_resolve_doctree(page, book, tags=book.tags)
-            book.write_doc_serialized(page, doctree)
-            book.write_doc(page, doctree)
-        book.finish()
+    book.open_book(week, number, pages, folder)
+    book.copy_assets()
+    for page in pages:
+        doctree = site.env.get_and_resolve_doctree(page, book, tags=book.tags)
+        book.write_doc_serialized(page, doctree)
+        book.write_doc(page, doctree)
+    book.finish()
     name = f"{book.config.epub_basename}.epub"
     (target / name).write_bytes((folder / name).read_bytes())
     outside = sorted(book.outside)
     record = {"key": book_key(site.env, pages, outside), "outside": outside}
     Path(f"{folder}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+@contextmanager
+def templates_compiled_once() -> Iterator[None]:
+    """Sphinx renders each book's ``content.opf``, ``toc.ncx`` and ``nav.xhtml`` with a
+    template environment of its own, compiling the three templates again for every book;
+    while the books are written, each is compiled once."""
+    from sphinx.util.template import BaseRenderer
+
+    render_string = BaseRenderer.render_string
+    compiled: dict[str, Any] = {}
+
+    def render_compiled(renderer: BaseRenderer, source: str, context: dict[str, Any]) -> str:
+        if source not in compiled:
+            compiled[source] = renderer.env.from_string(source)
+        return compiled[source].render(context)
+
+    BaseRenderer.render_string = render_compiled  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        BaseRenderer.render_string = render_string  # type: ignore[method-assign]
+
+
+def new_book_builder(app: Sphinx, site: Any) -> WeekBook:
+    book = WeekBook(app, site)
+    app.builder = book
+    book.init()
+    book.finish_tasks = SerialTasks()
+    book.prepare_writing(set())  # e-books have no search index, the one use of the names
+    return book
 
 
 def unchanged(app: Sphinx, week: str) -> bool:
@@ -434,33 +495,37 @@ def write_books(app: Sphinx, once: OncePerBuild) -> None:
     target = Path(app.outdir) / FOLDER
     target.mkdir(exist_ok=True)
     books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
-    for stale in target.glob("*.epub"):
-        if stale.name not in books:
-            stale.unlink()
+    for old in target.glob("*.epub"):
+        if old.name not in books:
+            old.unlink()
     once.in_books = True
-    for filename, (week, number) in books.items():
-        warned = Path(f"{book_folder(app, week)}.warned")
-        if unchanged(app, week) and not warned.exists() and (target / filename).is_file():
-            continue
-        before = once.given_in_books
-        try:
-            write_book(app, week, number, target)
-        except Exception as error:  # a book's failure is a warning; the site stays built
-            (target / filename).unlink(missing_ok=True)
-            logger.warning(
-                "the e-book of %s could not be written: %s: %s",
-                week,
-                type(error).__name__,
-                error,
-                location=f"{week}/index",
-                type="week_ebooks",
-                subtype="build",
-            )
-        if once.given_in_books > before:
-            warned.parent.mkdir(parents=True, exist_ok=True)
-            warned.touch()
-        else:
-            warned.unlink(missing_ok=True)
+    site, book = app.builder, None
+    with builder_in_place(app), templates_compiled_once():
+        for filename, (week, number) in books.items():
+            warned = Path(f"{book_folder(app, week)}.warned")
+            if unchanged(app, week) and not warned.exists() and (target / filename).is_file():
+                continue
+            before = once.given_in_books
+            try:
+                book = book or new_book_builder(app, site)
+                write_book(app, book, week, number, target)
+            except Exception as error:  # a book's failure is a warning; the site stays built
+                book = None  # the next book gets a builder of its own
+                (target / filename).unlink(missing_ok=True)
+                logger.warning(
+                    "the e-book of %s could not be written: %s: %s",
+                    week,
+                    type(error).__name__,
+                    error,
+                    location=f"{week}/index",
+                    type="week_ebooks",
+                    subtype="build",
+                )
+            if once.given_in_books > before:
+                warned.parent.mkdir(parents=True, exist_ok=True)
+                warned.touch()
+            else:
+                warned.unlink(missing_ok=True)
 
 
 def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
