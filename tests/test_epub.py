@@ -258,7 +258,7 @@ def test_each_book_is_written_as_if_it_were_the_only_one(tmp_path):
     assert result.returncode == 0 and not result.stderr, result.stderr
     together = {book.name: book.read_bytes() for book in sorted((out / "ebooks").glob("*.epub"))}
     assert len(together) == 2
-    for name, data in together.items():
+    for name in together:
         week = name.removesuffix(".epub").rsplit("-", 1)[1]
         with zipfile.ZipFile(out / "ebooks" / name) as epub:
             images = [file for file in epub.namelist() if file.startswith("_images/")]
