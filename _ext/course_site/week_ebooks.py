@@ -2,19 +2,21 @@
 linked from the week's landing page ("Download this week as an e-book"), for reading
 offline.
 
-At the end of an HTML build, each week whose book would change (its pages read again,
-reordered or retitled, or another week's page it names retitled) gets its e-book written
-again, in the same process, by an EPUB builder that shares the build's
-environment: no source is read a second time. The book holds the week's pages in the
-order of the week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list;
-links to pages outside the week become links to the site when ``html_baseurl`` is set,
-and plain text otherwise. Its metadata says who wrote it, in which language, and what
-it offers readers of assistive technology. The zip is reproducible: the same sources
-give the same bytes.
+Each week whose book would change (its pages read again, reordered or retitled, or
+another week's page it names retitled) gets its e-book written again by an EPUB builder
+that shares the build's environment: no source is read a second time, and one builder
+writes every book of the build. Where the machine has a second core, a forked copy of the
+build writes them while the site writes its pages (``week_ebooks_alongside``); else the
+build writes them after its pages. The book holds the week's pages in the order of the
+week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list; links to pages
+outside the week become links to the site when ``html_baseurl`` is set, and plain text
+otherwise. Its metadata says who wrote it, in which language, and what it offers readers
+of assistive technology. The zip is reproducible: the same sources give the same bytes,
+whichever books were written with it.
 
-Warnings met while writing a book are warnings of the HTML build (so ``-w`` records
-them and ``make html`` keeps failing until they are fixed); one the HTML pages already
-gave is not given again."""
+Warnings met while writing a book are warnings of the HTML build, given when it ends (so
+``-w`` records them and ``make html`` keeps failing until they are fixed); one the HTML
+pages already gave is not given again."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ import hashlib
 import html
 import json
 import logging as std_logging
+import multiprocessing
+import os
 import posixpath
 import re
 import shutil
@@ -30,6 +34,7 @@ import time
 import uuid
 import zipfile
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -365,24 +370,10 @@ class OncePerBuild(std_logging.Filter):
         return True
 
 
-FILTERS: WeakKeyDictionary[Any, OncePerBuild] = WeakKeyDictionary()
-
-
 def warning_handlers() -> list[std_logging.Handler]:
     from sphinx.util.logging import NAMESPACE, WarningStreamHandler
 
     return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
-
-
-def start(app: Sphinx, builder: Any) -> None:
-    """When writing starts (while reading, Sphinx holds warnings back in a handler of its
-    own)."""
-    if not builds_ebooks(app):
-        return
-    FILTERS[app.builder] = once = OncePerBuild(app)
-    for handler in warning_handlers():
-        # First, before Sphinx counts the warning.
-        handler.filters.insert(0, once)
 
 
 def no_site_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -487,63 +478,180 @@ def unchanged(app: Sphinx, week: str) -> bool:
     return record.get("key") == book_key(app.env, book_pages(app.env, week), record.get("outside", []))
 
 
-def write_books(app: Sphinx, once: OncePerBuild) -> None:
-    """Writes again each book whose pages, their order or titles, or the titles it shows
-    of other weeks' pages changed since it was written, and each whose last writing gave a
-    warning, so that a book's warning is given again on every build until it is fixed, as
-    a page's would be after ``make html`` reads every page again."""
+def warned_marker(app: Sphinx, week: str) -> Path:
+    return Path(f"{book_folder(app, week)}.warned")
+
+
+def books_to_write(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """Each book whose pages, their order or titles, or the titles it shows of other
+    weeks' pages changed since it was written, and each whose last writing gave a warning,
+    so that a book's warning is given again on every build until it is fixed, as a page's
+    would be after ``make html`` reads every page again. Books of weeks gone are deleted."""
     target = Path(app.outdir) / FOLDER
     target.mkdir(exist_ok=True)
     books = {f"{book_name(app, week)}.epub": (week, number) for week, number in weeks(app.env).items()}
     for old in target.glob("*.epub"):
         if old.name not in books:
             old.unlink()
-    once.in_books = True
-    site, book = app.builder, None
+    return {
+        filename: (week, number)
+        for filename, (week, number) in books.items()
+        if not (
+            unchanged(app, week) and not warned_marker(app, week).exists() and (target / filename).is_file()
+        )
+    }
+
+
+@dataclass
+class Written:
+    """What writing one book gave: its warnings, kept to be given by the build, and the
+    reason it could not be written, if it could not."""
+
+    week: str
+    warnings: list[std_logging.LogRecord]
+    failure: str = ""
+
+
+def write_books(app: Sphinx, books: dict[str, tuple[str, str]]) -> list[Written]:
+    target = Path(app.outdir) / FOLDER
+    site, book, written = app.builder, None, []
     with builder_in_place(app), templates_compiled_once():
         for filename, (week, number) in books.items():
-            warned = Path(f"{book_folder(app, week)}.warned")
-            if unchanged(app, week) and not warned.exists() and (target / filename).is_file():
-                continue
-            before = once.given_in_books
-            try:
-                book = book or new_book_builder(app, site)
-                write_book(app, book, week, number, target)
-            except Exception as error:  # a book's failure is a warning; the site stays built
-                book = None  # the next book gets a builder of its own
-                (target / filename).unlink(missing_ok=True)
-                logger.warning(
-                    "the e-book of %s could not be written: %s: %s",
-                    week,
-                    type(error).__name__,
-                    error,
-                    location=f"{week}/index",
-                    type="week_ebooks",
-                    subtype="build",
-                )
-            if once.given_in_books > before:
-                warned.parent.mkdir(parents=True, exist_ok=True)
-                warned.touch()
-            else:
-                warned.unlink(missing_ok=True)
+            collector, failure = logging.LogCollector(), ""
+            with collector.collect():
+                try:
+                    book = book or new_book_builder(app, site)
+                    write_book(app, book, week, number, target)
+                except Exception as error:  # a book's failure is a warning; the site stays built
+                    book = None  # the next book gets a builder of its own
+                    (target / filename).unlink(missing_ok=True)
+                    failure = f"{type(error).__name__}: {error}"
+            warnings = [record for record in collector.logs if record.levelno >= std_logging.WARNING]
+            logging.convert_serializable(warnings)
+            written.append(Written(week, warnings, failure))
+    return written
+
+
+def write_books_in_a_copy(app: Sphinx, books: dict[str, tuple[str, str]], pipe: Any) -> None:
+    """In a forked copy of the build: the books, and what writing them gave, to the build."""
+    try:
+        pipe.send(write_books(app, books))
+    except BaseException as error:
+        pipe.send(f"{type(error).__name__}: {error}")
+    finally:
+        pipe.close()
+
+
+@dataclass
+class Writing:
+    """The books one build writes: which, and the copy of the build writing them."""
+
+    once: OncePerBuild
+    books: dict[str, tuple[str, str]]
+    main_process: int = field(default_factory=os.getpid)
+    copy: Any = None
+    results: Any = None
+
+
+WRITINGS: WeakKeyDictionary[Any, Writing] = WeakKeyDictionary()
+
+
+def start(app: Sphinx, builder: Any) -> None:
+    """When writing starts (while reading, Sphinx holds warnings back in a handler of its
+    own)."""
+    if not builds_ebooks(app):
+        return
+    once = OncePerBuild(app)
+    for handler in warning_handlers():
+        # First, before Sphinx counts the warning.
+        handler.filters.insert(0, once)
+    WRITINGS[app.builder] = Writing(once, books_to_write(app))
+
+
+def write_alongside(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """With the first page the site writes (its static files are in place by then), a
+    forked copy of the build starts writing the books from the same doctrees, on another
+    core, while the site writes its pages; the build gives their warnings when it ends."""
+    writing = WRITINGS.get(app.builder)
+    if (
+        writing is None
+        or writing.copy is not None
+        or not writing.books
+        or os.getpid() != writing.main_process
+        or not app.config.week_ebooks_alongside
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=write_books_in_a_copy, args=(app, writing.books, sending), daemon=True)
+    process.start()
+    sending.close()
+    writing.copy, writing.results = process, receiving
+
+
+def results_of(app: Sphinx, writing: Writing) -> list[Written]:
+    """The books' results: from the copy of the build writing them, or written now."""
+    if writing.copy is None:
+        return write_books(app, writing.books)
+    try:
+        results = writing.results.recv()
+    except (EOFError, OSError):
+        results = f"the process writing them ended with exit code {writing.copy.exitcode}"
+    finally:
+        writing.copy.join()
+    if isinstance(results, str):
+        return [Written(week, [], results) for week, _ in writing.books.values()]
+    return results
+
+
+def give_results(app: Sphinx, writing: Writing, results: list[Written]) -> None:
+    """Each book's warnings, given by the build (once: a page's own is not repeated); a
+    book that gave one is written again on the next build."""
+    writing.once.in_books = True
+    for result in results:
+        before = writing.once.given_in_books
+        for record in result.warnings:
+            logger.handle(record)
+        if result.failure:
+            logger.warning(
+                "the e-book of %s could not be written: %s",
+                result.week,
+                result.failure,
+                location=f"{result.week}/index",
+                type="week_ebooks",
+                subtype="build",
+            )
+        marker = warned_marker(app, result.week)
+        if writing.once.given_in_books > before:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        else:
+            marker.unlink(missing_ok=True)
 
 
 def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
-    once = FILTERS.pop(app.builder, None)
-    if once is None:
+    writing = WRITINGS.pop(app.builder, None)
+    if writing is None:
         return
     try:
         if exception is None:
-            write_books(app, once)
+            give_results(app, writing, results_of(app, writing))
     finally:
+        if writing.copy is not None and writing.copy.is_alive():
+            writing.copy.terminate()
+            writing.copy.join()
         for handler in warning_handlers():
-            if once in handler.filters:
-                handler.filters.remove(once)
+            if writing.once in handler.filters:
+                handler.filters.remove(writing.once)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
+    app.add_config_value("week_ebooks_alongside", True, "", types=frozenset({bool}))
     app.connect("write-started", start)
+    app.connect("doctree-resolved", write_alongside)
     app.connect("html-page-context", no_site_navigation, priority=100)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)
