@@ -126,12 +126,19 @@ def test_each_book_has_its_own_identifier_title_description_language_author(week
     assert identifiers[0] == identifiers[1] and len(set(identifiers[0].values())) == 2
 
 
-def test_every_page_of_a_book_says_its_language(week_books):
-    for files in week_books.values():
+def test_every_page_of_a_book_says_its_language_and_its_title(week_books, site):
+    for week, files in week_books.items():
         for name, text in files.items():
-            if name.endswith(".xhtml"):
-                root = xml(text).find("html")
+            if name.startswith(f"{week}/") and name.endswith(".xhtml"):
+                page = xml(text)
+                root = page.find("html")
                 assert root.get("lang") == "en" and root.get("xml:lang") == "en", name
+                # The page's title as the site gives it, before the site's name.
+                on_the_site = BeautifulSoup(
+                    (site("html") / name).with_suffix(".html").read_text(), "html.parser"
+                )
+                title = on_the_site.title.get_text().split(" - ")[0].split(" — ")[0]
+                assert page.title.get_text().startswith(title), (name, page.title, title)
 
 
 def test_each_card_on_the_week_page_is_a_visible_link_into_the_book(week_books, tmp_path):

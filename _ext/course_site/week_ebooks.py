@@ -252,13 +252,14 @@ class WeekBook(Epub3Builder):
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
         """What the e-book theme shows of a page: it has no sidebar, relation bars or link
         tags, so the neighbours' titles and local contents Sphinx renders for those (most
-        of the cost of writing a page) are left out."""
+        of the cost of writing a page) are left out; the title is shown as text alone
+        (``<title>``), so it is not rendered as HTML first."""
         title = self.env.longtitles.get(docname)
         return {
             "parents": [],
             "prev": None,
             "next": None,
-            "title": self.render_partial(title)["title"] if title else "",
+            "title": html.escape(title.astext()) if title else "",
             "meta": self.env.metadata.get(docname),
             "body": body,
             "metatags": metatags,
