@@ -129,10 +129,10 @@ new-week: $(VENV)/.docs
 	@$(TOOL) tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
 
 # Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 30 minutes).
-bench: $(VENV)/.test
+bench: $(VENV)/.test $(VENV)/.live
 	$(BIN)/python tools/bench/bench.py
 
-bench-check: $(VENV)/.test
+bench-check: $(VENV)/.test $(VENV)/.live
 	$(BIN)/python tools/bench/bench.py --check
 
 # Debian's Chromium, pdftotext, EPUBCheck and Node.js, for the browser, e-book and

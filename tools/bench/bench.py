@@ -5,8 +5,9 @@ project with its e-books, B: plain admonitions, C: sphinx-exercise for reflectio
 project without e-books, F: the project with Furo rendering its navigation on every page)
 clean, interleaved A/B/C/E/F, and reports medians, ratios and peak memory; then
 incremental rebuilds after one edited paragraph at each size and after a retitled section
-at the largest, a parallel build, page weight, and the content-security pass's share of a
-profiled build of the real site. Writes results.json and results.md; with --check, fails
+at the largest, the live preview's reload after a save (`make livehtml` on a copy of the
+site, seen in Chromium), a parallel build, page weight, and the content-security pass's
+share of a profiled build of the real site. Writes results.json and results.md; with --check, fails
 unless every target holds."""
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ WITH_EBOOKS_OVER_ADMONITIONS = 1.3  # the full build, e-books included, at one w
 EBOOK_SHARE_52 = 0.15  # the e-book step's share of a clean 52-week build
 EDIT_52_OVER_1 = 3.0  # a paragraph edit at 52 weeks against the same at one week
 RETITLE_52_OVER_CLEAN = 0.5  # a retitle at 52 weeks against a clean 52-week build
+LIVE_RELOAD = 2.5  # seconds from a save to the reloaded page, live preview of the one-week site
+# What `make livehtml` serves: the site's own files, as a contributor has them.
+NOT_SITE = {".git", ".venv", "_build", "tests", "tools", ".github", ".ci", ".pytest_cache", ".ruff_cache"}
+LIVE_PAGE = "week7/03-connection-and-compliance"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HEADLESS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 def build(source: Path, out: Path, *options: str) -> tuple[float, float]:
@@ -158,6 +165,82 @@ def incremental(weeks: int, work: Path, edit: tuple[str, str] = EDIT, runs: int 
             after = html_mtimes(out)
             written = sorted(p for p in after if after[p] != before.get(p) and p != "search")
     return {"weeks": weeks, "seconds": statistics.median(times), "runs_seconds": times, "written": written}
+
+
+def copy_site(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules", "_build")
+    dest.mkdir(parents=True)
+    for source in REPO.iterdir():
+        if source.name not in NOT_SITE:
+            (shutil.copytree if source.is_dir() else shutil.copy)(
+                source, dest / source.name, **({"ignore": ignore} if source.is_dir() else {})
+            )
+    return dest
+
+
+def served(url: str, timeout: float) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def live_reload(work: Path, runs: int = 5) -> dict:
+    """`make livehtml` on a copy of the site: seconds from saving an edited paragraph until
+    the page, open in Chromium, has been reloaded by sphinx-autobuild and shows the edit."""
+    import socket
+
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    source = copy_site(work / "src-live")
+    page_source = source / f"{LIVE_PAGE}.md"
+    text = page_source.read_text()
+    assert EDIT[0] in text, "the benchmark's edit no longer matches the page"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "sphinx_autobuild", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "-W", "-n", "-D", "content_security_live_preview=1", str(source), str(work / "out-live")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/{LIVE_PAGE}.html"
+    times = []
+    try:
+        served(url, timeout=180)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=HEADLESS)
+            page = browser.new_page()
+            page.goto(url)
+            for run in range(runs):
+                edited = run % 2 == 0
+                page.wait_for_timeout(1500)  # the last rebuild's reload settled
+                start = time.perf_counter()
+                page_source.write_text(text.replace(*EDIT) if edited else text)
+                while True:
+                    try:
+                        if ("truly welcome" in page.inner_text("article", timeout=1000)) == edited:
+                            break
+                    except PlaywrightError:  # the page is reloading
+                        pass
+                    if time.perf_counter() - start > 60:
+                        raise RuntimeError("live preview did not show the edit within 60 s")
+                    time.sleep(0.02)
+                times.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return {"seconds": statistics.median(times), "runs_seconds": times}
 
 
 def scaling_without_furo(work: Path, runs: int) -> dict:
@@ -288,6 +371,11 @@ def check_pipeline(results: dict) -> list[str]:
             f"an edit at 52 weeks takes {edits[52]['seconds']:.2f} s against {edits[1]['seconds']:.2f} s "
             f"at one week (target ≤ {EDIT_52_OVER_1}×)"
         )
+    live = results.get("live_reload")
+    if live and live["seconds"] > LIVE_RELOAD:
+        failures.append(
+            f"live preview shows an edit after {live['seconds']:.2f} s (target ≤ {LIVE_RELOAD} s)"
+        )
     retitle = results.get("retitle")
     if retitle and retitle["weeks"] in sizes and retitle["weeks"] == 52:
         clean = sizes[52]["median_seconds"]["A"]
@@ -411,6 +499,7 @@ def run_pipeline(sizes: list[int], runs: int, work: Path) -> dict:
     results["full"] = [full_builds(weeks, runs, work, "ABE") for weeks in sizes]
     results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
     results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
+    results["live_reload"] = live_reload(work)
     return results
 
 
@@ -428,6 +517,11 @@ def markdown_pipeline(results: dict) -> str:
             f"- One {kind} at {inc['weeks']} weeks: {inc['seconds']:.2f} s (median of {inc['runs_seconds']}), "
             f"{len(inc['written'])} pages written."
         )
+    live = results["live_reload"]
+    lines.append(
+        f"- Live preview, one week: an edit shown in the browser {live['seconds']:.2f} s after the save "
+        f"(median of {[round(t, 2) for t in live['runs_seconds']]})."
+    )
     lines.append("Targets: " + ("all met." if not results["failures"] else "; ".join(results["failures"])))
     return "\n".join(lines) + "\n"
 
@@ -437,6 +531,7 @@ def run(sizes: list[int], runs: int, work: Path) -> dict:
     results["full"] = [full_builds(weeks, runs, work) for weeks in sizes]
     results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
     results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
+    results["live_reload"] = live_reload(work)
     results["parallel"] = parallel(max(sizes), work)
     if 52 in sizes:
         results["scaling_basic_theme"] = scaling_without_furo(work, min(runs, 3))
