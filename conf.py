@@ -27,6 +27,7 @@ extensions = [
     "course_site.reader_guide",
     "course_site.stable_config",
     "course_site.week_ebooks",
+    "course_site.once_per_build",
     "course_site.fast_navigation",
     "course_site.live_warnings",
 ]

@@ -89,7 +89,7 @@ TESTED_FURO = ("2025.12.19",)
 BUILDERS = ("html", "dirhtml")
 HREF = "fn" + secrets.token_hex(8)  # stands for a link's address while its tag is written
 BUILDER_TOCTREE = "StandaloneHTMLBuilder.handle_page.<locals>.<lambda>"
-FOLDERS_KEPT = 8  # pages are written in name order, so a folder's pages come together
+FOLDERS_KEPT = 64  # every folder of a course of a year (53), for both the digests and the pages
 
 
 class Unsupported(Exception):

@@ -47,7 +47,8 @@ def to_exercises(text: str) -> str:
 
 
 CONVERT = {"cards": lambda text: text, "admonitions": to_admonitions, "exercises": to_exercises}
-# Every variant is built as the site is, with its navigation rendered once per build.
+# Every variant is built as the site is, with its navigation rendered once per build and
+# Sphinx's per-page repeats done once per build.
 EXTENSIONS = {
     "cards": [
         "myst_parser",
@@ -55,14 +56,21 @@ EXTENSIONS = {
         "course_cards",
         "course_site.week_ebooks",
         "course_site.fast_navigation",
+        "course_site.once_per_build",
     ],
-    "admonitions": ["myst_parser", "sphinx_design", "course_site.fast_navigation"],
+    "admonitions": [
+        "myst_parser",
+        "sphinx_design",
+        "course_site.fast_navigation",
+        "course_site.once_per_build",
+    ],
     "exercises": [
         "myst_parser",
         "sphinx_design",
         "course_cards",
         "sphinx_exercise",
         "course_site.fast_navigation",
+        "course_site.once_per_build",
     ],
 }
 

@@ -1,0 +1,63 @@
+"""Sphinx's per-page repeats done once per build (_ext/course_site/once_per_build.py): the
+pages and the search index are byte for byte what Sphinx writes without it (serial and
+parallel), while each word is stemmed once and each title rendered once."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+
+import pytest
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.search.en import SearchEnglish
+from test_fast_navigation import NAV_ROOT, assert_same_files
+
+from conftest import sphinx_build
+
+EXTENSION = "course_site.once_per_build"
+
+
+def with_extension(source, destination, loaded: bool):
+    shutil.copytree(source, destination)
+    if loaded:
+        with (destination / "conf.py").open("a") as conf:
+            conf.write(f"extensions.append({EXTENSION!r})\n")
+    return destination
+
+
+@pytest.mark.parametrize("jobs", [(), ("-j", "2")], ids=["serial", "parallel"])
+def test_the_output_is_what_sphinx_writes_without_it(tmp_path, jobs):
+    outputs = []
+    for loaded in (False, True):
+        source = with_extension(NAV_ROOT, tmp_path / f"src-{loaded}", loaded)
+        result = sphinx_build(source, tmp_path / f"out-{loaded}", "html", *jobs)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        outputs.append(tmp_path / f"out-{loaded}")
+    assert_same_files(*outputs)
+    assert (outputs[1] / "searchindex.js").stat().st_size > 500
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_each_word_is_stemmed_once_and_each_title_rendered_once(loaded, make_app, tmp_path, monkeypatch):
+    stemmed: Counter[str] = Counter()
+    rendered: Counter[int] = Counter()
+    stem, render_partial = SearchEnglish.stem, StandaloneHTMLBuilder.render_partial
+
+    def counted_stem(self, word):
+        stemmed[word] += 1
+        return stem(self, word)
+
+    def counted_render(self, node):
+        rendered[id(node)] += 1
+        return render_partial(self, node)
+
+    monkeypatch.setattr(SearchEnglish, "stem", counted_stem)
+    monkeypatch.setattr(StandaloneHTMLBuilder, "render_partial", counted_render)
+    app = make_app("html", srcdir=with_extension(NAV_ROOT, tmp_path / "src", loaded))
+    app.build()
+    titles = {id(node) for node in (*app.env.titles.values(), *app.env.longtitles.values())}
+    repeated_titles = [key for key in titles if rendered[key] > 1]
+    repeated_words = [word for word, count in stemmed.items() if count > 1]
+    assert stemmed and any(rendered[key] for key in titles)
+    # Without the extension Sphinx repeats both: the counts can tell.
+    assert (not repeated_words and not repeated_titles) is loaded, (repeated_words[:5], len(repeated_titles))
