@@ -65,7 +65,8 @@ def test_every_variant_builds_cleanly(tmp_path, variant):
 
 def test_a_one_week_benchmark_runs_end_to_end(tmp_path):
     out = tmp_path / "bench"
-    assert bench.main(["--sizes", "1", "--runs", "1", "--out", str(out)]) == 0
+    # The live preview's reload is measured by `make bench-check`, which installs sphinx-autobuild.
+    assert bench.main(["--sizes", "1", "--runs", "1", "--no-live", "--out", str(out)]) == 0
     results = json.loads((out / "results.json").read_text())
     assert [s["weeks"] for s in results["full"]] == [1]
     assert set(results["full"][0]["median_seconds"]) == {"A", "B", "C", "E", "F"}
@@ -75,3 +76,19 @@ def test_a_one_week_benchmark_runs_end_to_end(tmp_path):
     assert results["retitle"]["weeks"] == 1 and len(results["retitle"]["written"]) > 10
     assert results["weight"]["extension_gzip"] > 0
     assert "| 1 |" in (out / "results.md").read_text()
+
+
+def test_the_pipeline_targets_are_checked():
+    one, year = (
+        {"weeks": w, "ratio_A_B": 1.2, "ebook_share": 0.1, "median_seconds": {"A": 10.0}} for w in (1, 52)
+    )
+    edits = [{"weeks": w, "seconds": 1.0, "written": [bench.EDITED_PAGE]} for w in (1, 52)]
+    results = {"full": [one, year], "incremental": edits, "retitle": {"weeks": 52, "seconds": 4.0}}
+    assert bench.check_pipeline({**results, "live_reload": {"seconds": 2.0}}) == []
+    slow = {**results, "live_reload": {"seconds": 2.6}, "retitle": {"weeks": 52, "seconds": 6.0}}
+    year["ebook_share"] = 0.2
+    assert [failure.split(" (target")[0] for failure in bench.check_pipeline(slow)] == [
+        "the e-books are 20.0% of a 52-week build",
+        "live preview shows an edit after 2.60 s",
+        "a retitle at 52 weeks takes 6.00 s against a clean build's 10.00 s",
+    ]

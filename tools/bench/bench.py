@@ -431,6 +431,16 @@ def check(results: dict) -> list[str]:
     return failures
 
 
+def live_line(results: dict) -> list[str]:
+    live = results["live_reload"]
+    if not live:
+        return ["- Live preview: not measured (--no-live)."]
+    runs = [round(t, 2) for t in live["runs_seconds"]]
+    return [
+        f"- Live preview, one week: an edit shown in the browser {live['seconds']:.2f} s after the save ({runs})."
+    ]
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -468,6 +478,7 @@ def markdown(results: dict) -> str:
             f"- One edited paragraph at {inc['weeks']} weeks: rebuilt in {inc['seconds']:.2f} s (median), "
             f"pages written: {', '.join(inc['written'])}."
         )
+    lines.extend(live_line(results))
     if results.get("retitle"):
         retitle = results["retitle"]
         lines.append(
@@ -493,13 +504,13 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_pipeline(sizes: list[int], runs: int, work: Path) -> dict:
+def run_pipeline(sizes: list[int], runs: int, work: Path, live: bool = True) -> dict:
     """Only what incremental builds and e-books promise: A, B and E clean, the edits."""
     results = {"date": date.today().isoformat(), "machine": machine(), "runs": runs}
     results["full"] = [full_builds(weeks, runs, work, "ABE") for weeks in sizes]
     results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
     results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
-    results["live_reload"] = live_reload(work)
+    results["live_reload"] = live_reload(work) if live else None
     return results
 
 
@@ -517,21 +528,17 @@ def markdown_pipeline(results: dict) -> str:
             f"- One {kind} at {inc['weeks']} weeks: {inc['seconds']:.2f} s (median of {inc['runs_seconds']}), "
             f"{len(inc['written'])} pages written."
         )
-    live = results["live_reload"]
-    lines.append(
-        f"- Live preview, one week: an edit shown in the browser {live['seconds']:.2f} s after the save "
-        f"(median of {[round(t, 2) for t in live['runs_seconds']]})."
-    )
+    lines.extend(live_line(results))
     lines.append("Targets: " + ("all met." if not results["failures"] else "; ".join(results["failures"])))
     return "\n".join(lines) + "\n"
 
 
-def run(sizes: list[int], runs: int, work: Path) -> dict:
+def run(sizes: list[int], runs: int, work: Path, live: bool = True) -> dict:
     results = {"date": date.today().isoformat(), "machine": machine(), "runs": runs}
     results["full"] = [full_builds(weeks, runs, work) for weeks in sizes]
     results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
     results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
-    results["live_reload"] = live_reload(work)
+    results["live_reload"] = live_reload(work) if live else None
     results["parallel"] = parallel(max(sizes), work)
     if 52 in sizes:
         results["scaling_basic_theme"] = scaling_without_furo(work, min(runs, 3))
@@ -549,12 +556,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pipeline", action="store_true", help="only the incremental-build and e-book measures and targets"
     )
+    parser.add_argument("--no-live", action="store_true", help="leave out the live preview's reload")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if 1 not in sizes:
         sizes.insert(0, 1)
     with tempfile.TemporaryDirectory(prefix="course-bench-") as work:
-        results = (run_pipeline if args.pipeline else run)(sizes, args.runs, Path(work))
+        results = (run_pipeline if args.pipeline else run)(sizes, args.runs, Path(work), not args.no_live)
     results["failures"] = (check_pipeline if args.pipeline else check)(results)
     report = (markdown_pipeline if args.pipeline else markdown)(results)
     args.out.mkdir(parents=True, exist_ok=True)
