@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -91,13 +92,15 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
-    def watch(self, context, page) -> None:
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
+    def watch(self, context, page):
+        """Watches ``page`` and every request of ``context``; returns the script it added."""
+        script = context.add_init_script(RECORD_CSP_VIOLATIONS)
         context.route(re.compile(r".*"), self.only_local)
         page.on("requestfailed", lambda request: self.failed.append(request.url))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        return script
 
     def only_local(self, route) -> None:
         url = route.request.url
@@ -106,6 +109,50 @@ class Traffic:
         else:
             self.offsite.append(url)
             route.abort()
+
+
+# Chromium spends about twice as long on a page in a new browser context as on a page in a
+# context it keeps open (its processes and caches stay warm only while the context holds a
+# page), and the browser tests open hundreds of pages. So visit() keeps one context per
+# browser and set of options, holding one blank page that runs nothing, and starts each visit
+# as a new context would: the last visit's pages closed, its routes and scripts removed, and
+# the cookies, storage and HTTP cache of the site it opens cleared (its traffic watch lets
+# it reach no other site).
+_CONTEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class ReusedContext:
+    context: object
+    blank: object
+
+    def close_pages(self) -> None:
+        for page in self.context.pages:
+            if page is not self.blank:
+                page.close()
+
+
+def reused_context(browser, **options) -> ReusedContext:
+    contexts = _CONTEXTS.setdefault(browser, {})
+    key = tuple(sorted((name, repr(value)) for name, value in options.items()))
+    if key not in contexts:
+        context = browser.new_context(**options)
+        contexts[key] = ReusedContext(context, context.new_page())
+    return contexts[key]
+
+
+def clear_site_data(context, page, url: str) -> None:
+    """Nothing left from an earlier visit: no cookies, and for the site at ``url`` no
+    localStorage, IndexedDB, Cache Storage or service worker; and an empty HTTP cache."""
+    context.clear_cookies()
+    context.clear_permissions()
+    origin = "{0.scheme}://{0.netloc}".format(urlparse(url))
+    session = context.new_cdp_session(page)
+    try:
+        session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        session.send("Network.clearBrowserCache")
+    finally:
+        session.detach()
 
 
 @contextmanager
@@ -119,23 +166,35 @@ def visit(
     height: int = 900,
     javascript: bool = True,
 ):
-    """A fresh browser context showing one page, with its traffic watched; closed after."""
+    """A page with nothing stored, showing one page of ``server``, with its traffic watched;
+    every page the visit opened is closed after."""
     theme, scheme = MODES[mode]
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=javascript
+    reused = reused_context(
+        browser,
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        java_script_enabled=javascript,
     )
-    # Furo keeps the reader's choice under "theme"; PyData and Book under "mode" and "theme".
-    context.add_init_script(
-        f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}')"
-    )
+    context = reused.context
     page = context.new_page()
-    traffic = Traffic(server.url)
-    traffic.watch(context, page)
+    scripts = []
     try:
+        clear_site_data(context, page, server.url)
+        # Furo keeps the reader's choice under "theme"; PyData and Book under "mode" and "theme".
+        scripts.append(
+            context.add_init_script(
+                f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}')"
+            )
+        )
+        traffic = Traffic(server.url)
+        scripts.append(traffic.watch(context, page))
         page.goto(server.url + path, wait_until="load")
         yield page, traffic
     finally:
-        context.close()
+        reused.close_pages()
+        context.unroute_all(behavior="ignoreErrors")
+        for script in scripts:
+            script.close()
 
 
 def parse_colour(value: str) -> tuple[float, float, float, float]:

@@ -30,6 +30,39 @@ BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "te
 PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise,course_site.shape,course_site.home"
 
 
+# make test hands whole test files to two pytest-xdist workers, each file to whichever worker
+# is free. Handed out longest first (as measured), the short files fill in at the end and the
+# workers finish together; by default xdist would hand out the files with most tests first.
+LONGEST_FIRST = [
+    "test_browser.py",
+    "test_notes.py",
+    "test_content_security.py",
+    "test_builders.py",
+    "test_bench.py",
+    "test_reading.py",
+    "test_incremental.py",
+    "test_fast_navigation.py",
+    "test_newcomer.py",
+    "test_epub.py",
+    "test_extension.py",
+    "test_themes.py",
+    "test_reader_guide.py",
+    "test_live_warnings.py",
+    "test_cards_diff.py",
+]
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items):
+    # A stable sort: the other files, and the tests within each file, keep their order.
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return REPO / "tests" / "roots"

@@ -252,14 +252,19 @@ def test_an_older_sphinx_is_refused_with_a_clear_message(make_app, monkeypatch, 
         make_app("html", srcdir=srcdir)
 
 
+def pip_into(python: Path) -> list[str]:
+    return [sys.executable, "-m", "pip", "--python", str(python)]
+
+
 @pytest.fixture(scope="module")
 def floor_python(tmp_path_factory) -> Path:
-    """A second virtualenv holding the oldest Sphinx the extension declares."""
+    """A second virtualenv holding the oldest Sphinx the extension declares. This
+    environment's pip installs into it (``--python``), so the new one needs no pip of its own."""
     venv = tmp_path_factory.mktemp("floor") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", f"sphinx=={FLOOR_SPHINX}.*"],
+        [*pip_into(python), "install", "--quiet", f"sphinx=={FLOOR_SPHINX}.*"],
         capture_output=True,
         text=True,
         check=False,
@@ -270,7 +275,7 @@ def floor_python(tmp_path_factory) -> Path:
 
 def test_the_oldest_declared_sphinx_builds_cards_strictly(floor_python, wheel, tmp_path):
     subprocess.run(
-        [str(floor_python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
+        [*pip_into(floor_python), "install", "--quiet", "--no-deps", str(wheel)],
         check=True,
         capture_output=True,
     )

@@ -252,8 +252,9 @@ def test_notes_ui_is_accessible(browser, project, mode):
     _, _, server = project
     for path in ("section.html", "workbook.html"):
         with visit(browser, server, path, mode=mode) as (page, _):
-            page.locator("textarea").first.fill("A note.")
-            page.wait_for_timeout(500)
+            box = page.locator(".course-notes", has=page.locator("textarea")).first
+            box.locator("textarea").fill("A note.")
+            box.locator(".course-notes-status").filter(has_text="Saved on this device").wait_for()
             tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
             result = Axe().run(
                 page, options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": tags}}
