@@ -41,15 +41,19 @@ def card_output(builder: str, outdir: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def writer_outputs(tmp_path_factory):
+def writer_builds(tmp_path_factory) -> dict[str, Path]:
+    """tests/roots/test-writers built strictly by each writer, once for the module."""
     base = tmp_path_factory.mktemp("writers")
     builders = ["html", "latex", "text", "man", "texinfo"]
     results = two_at_a_time(lambda builder: sphinx_build(WRITERS_ROOT, base / builder, builder), builders)
-    outputs = {}
     for builder, result in zip(builders, results, strict=True):
         assert result.returncode == 0 and not result.stderr, f"{builder}: {result.stderr}"
-        outputs[builder] = card_output(builder, base / builder)
-    return outputs
+    return {builder: base / builder for builder in builders}
+
+
+@pytest.fixture(scope="module")
+def writer_outputs(writer_builds):
+    return {builder: card_output(builder, outdir) for builder, outdir in writer_builds.items()}
 
 
 @pytest.mark.parametrize("builder", ["html", "latex", "text", "man", "texinfo"])
@@ -112,13 +116,11 @@ def test_a_collapsible_card_is_open_in_the_e_book(app):
     assert folded.name == "details" and folded["open"] == "open"
 
 
-def test_a_closed_card_prints_whole(browser, tmp_path):
+def test_a_closed_card_prints_whole(browser, writer_builds, tmp_path):
     from browser import LocalServer, require_tool, visit
 
     require_tool("pdftotext")
-    result = sphinx_build(WRITERS_ROOT, tmp_path / "html", "html")
-    assert result.returncode == 0, result.stderr
-    server = LocalServer(tmp_path / "html")
+    server = LocalServer(writer_builds["html"])
     try:
         with visit(browser, server, "index.html") as (page, _):
             assert not page.locator("#reflect-folded .course-card-body").is_visible()
