@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,24 +17,10 @@ import pytest
 
 from conftest import REPO, sphinx_build, two_at_a_time
 
-# Everything a build of the site reads: the repository but its tooling and build output,
-# and of the tests only the author's reference text.
-NOT_SITE = {".git", ".venv", "_build", "tests", "tools", ".github", ".ci", ".pytest_cache", ".ruff_cache"}
+sys.path.insert(0, str(REPO / "tools" / "bench"))
+from bench import copy_site  # noqa: E402
+
 WEEK = "week7"
-
-
-def copy_site(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns("__pycache__", "node_modules")
-    dest.mkdir(parents=True)
-    for source in REPO.iterdir():
-        if source.name in NOT_SITE:
-            continue
-        if source.is_dir():
-            shutil.copytree(source, dest / source.name, ignore=ignore)
-        else:
-            shutil.copy(source, dest / source.name)
-    shutil.copytree(REPO / "tests" / "data", dest / "tests" / "data")
-    return dest
 
 
 def files(out: Path) -> dict[str, bytes]:

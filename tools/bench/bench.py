@@ -68,7 +68,6 @@ EBOOK_SHARE_52 = 0.15  # the e-book step's share of a clean 52-week build
 EDIT_52_OVER_1 = 3.0  # a paragraph edit at 52 weeks against the same at one week
 RETITLE_52_OVER_CLEAN = 0.5  # a retitle at 52 weeks against a clean 52-week build
 LIVE_RELOAD = 2.5  # seconds from a save to the reloaded page, live preview of the one-week site
-# What `make livehtml` serves: the site's own files, as a contributor has them.
 NOT_SITE = {".git", ".venv", "_build", "tests", "tools", ".github", ".ci", ".pytest_cache", ".ruff_cache"}
 LIVE_PAGE = "week7/03-connection-and-compliance"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -168,13 +167,18 @@ def incremental(weeks: int, work: Path, edit: tuple[str, str] = EDIT, runs: int 
 
 
 def copy_site(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns("__pycache__", "node_modules", "_build")
+    """What a build of the site reads: the repository but its tooling and build output,
+    and of the tests only the author's reference text."""
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules")
     dest.mkdir(parents=True)
     for source in REPO.iterdir():
-        if source.name not in NOT_SITE:
-            (shutil.copytree if source.is_dir() else shutil.copy)(
-                source, dest / source.name, **({"ignore": ignore} if source.is_dir() else {})
-            )
+        if source.name in NOT_SITE:
+            continue
+        if source.is_dir():
+            shutil.copytree(source, dest / source.name, ignore=ignore)
+        else:
+            shutil.copy(source, dest / source.name)
+    shutil.copytree(REPO / "tests" / "data", dest / "tests" / "data")
     return dest
 
 
