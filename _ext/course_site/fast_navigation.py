@@ -53,6 +53,7 @@ the extension off (the benchmark's "plain Furo")."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import posixpath
@@ -73,6 +74,7 @@ from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -120,11 +122,13 @@ class Element:
     classes_before: list[str]  # where Sphinx adds "current"; Furo's classes come after
     classes_after: list[str]
     position: int = -1
-    target: str | None = None  # a link's page, and its anchor
+    target: str | None = None  # a link's page, its URI, and its anchor
+    target_uri: str = ""
     anchor: str = ""
     checkbox: Tag | None = None
     checkbox_position: int = -1
     tags: dict[tuple[bool, bool], tuple[str, str]] = field(default_factory=dict)
+    checkboxes: dict[bool, str] = field(default_factory=dict)
 
     def open_tag(self, soup: BeautifulSoup, current: bool, last: bool, href: str) -> str:
         """The start tag, on the page's branch or not (and its last ``<li>`` or not)."""
@@ -148,15 +152,19 @@ class Element:
 
     def checkbox_tag(self, soup: BeautifulSoup, checked: bool) -> str:
         assert self.checkbox is not None
-        if not checked:
-            return str(self.checkbox)
-        return str(soup.new_tag(self.checkbox.name, attrs={**self.checkbox.attrs, "checked": ""}))
+        if checked not in self.checkboxes:
+            attrs = {**self.checkbox.attrs, "checked": ""} if checked else self.checkbox.attrs
+            self.checkboxes[checked] = str(soup.new_tag(self.checkbox.name, attrs=attrs))
+        return self.checkboxes[checked]
 
 
 @dataclass
 class Folder:
-    page_uri: str  # the page these links were made from
-    parts: list[str]
+    """The navigation as seen from a folder: every link relative to it, none to itself."""
+
+    text: str
+    starts: list[int]  # where each part starts in the text, and where the last ends
+    digest: bytes
 
 
 class Navigation:
@@ -168,6 +176,8 @@ class Navigation:
         self.elements: list[Element] = []
         self.branches: dict[str, set[int]] = {}  # page -> the elements on its branch
         self.links_to: dict[str, list[Element]] = {}  # target URI -> the links to it
+        self.links_under: dict[str, list[Element]] = {}  # first segment of a target URI -> links
+        self.depths: dict[int, list[str]] = {}  # the parts as seen from a folder this deep
         self.folders: OrderedDict[str, Folder] = OrderedDict()
         self.parts = self.cut(builder)
 
@@ -201,7 +211,9 @@ class Navigation:
             raise Unsupported("a part of the navigation could not be placed")
         for element in self.elements:
             if element.target is not None:
-                self.links_to.setdefault(builder.get_target_uri(element.target), []).append(element)
+                element.target_uri = builder.get_target_uri(element.target)
+                self.links_to.setdefault(element.target_uri, []).append(element)
+                self.links_under.setdefault(element.target_uri.partition("/")[0], []).append(element)
         return parts
 
     def link(self, href: str, recorder: LinkRecorder) -> tuple[str, str] | None:
@@ -247,47 +259,70 @@ class Navigation:
             element.checkbox = box.replace_with(f"{self.token}B{key}")
         tag.attrs = {f"{self.token}T{key}": None}
 
+    def relink(self, parts: list[str], base: str, elements: list[Element]) -> None:
+        for element in elements:
+            href = relative_uri(base, element.target_uri) + element.anchor
+            parts[element.position] = element.open_tag(self.soup, False, False, href)
+
     def folder(self, builder: StandaloneHTMLBuilder, pagename: str) -> Folder:
-        """The links as seen from the page's folder, kept for the next pages there."""
-        page_uri = builder.get_target_uri(pagename)
-        name = posixpath.dirname(page_uri)
+        """The links as seen from the page's folder, kept for the next pages there.
+
+        They are made from a page of that folder that does not exist, so none is to itself.
+        ``relative_uri`` walks the path segments the two URIs begin with; a link whose
+        first segment is not the folder's is written as from any folder that deep."""
+        name = posixpath.dirname(builder.get_target_uri(pagename))
         if name in self.folders:
             self.folders.move_to_end(name)
             return self.folders[name]
-        parts = list(self.parts)
-        for element in self.elements:
-            if element.target is not None:
-                parts[element.position] = element.open_tag(
-                    self.soup, False, False, self.href(builder, pagename, element)
-                )
-        self.folders[name] = Folder(page_uri, parts)
+        depth = name.count("/") + 1 if name else 0
+        if depth not in self.depths:
+            self.depths[depth] = list(self.parts)
+            links = [element for element in self.elements if element.target is not None]
+            self.relink(self.depths[depth], posixpath.join(*[self.token] * (depth + 1)), links)
+        parts = list(self.depths[depth])
+        if name:
+            self.relink(
+                parts, posixpath.join(name, self.token), self.links_under.get(name.partition("/")[0], [])
+            )
+        starts = [0, *itertools.accumulate(map(len, parts))]
+        text = "".join(parts)
+        self.folders[name] = Folder(text, starts, hashlib.sha256(text.encode()).digest())
         if len(self.folders) > FOLDERS_KEPT:
             self.folders.popitem(last=False)
         return self.folders[name]
 
-    @staticmethod
-    def href(builder: StandaloneHTMLBuilder, pagename: str, element: Element) -> str:
-        assert element.target is not None
-        return builder.get_relative_uri(pagename, element.target) + element.anchor or "#"
-
-    def page(self, builder: StandaloneHTMLBuilder, pagename: str) -> str:
-        folder = self.folder(builder, pagename)
-        parts = list(folder.parts)
+    def changes(self, builder: StandaloneHTMLBuilder, pagename: str) -> list[tuple[int, str]]:
+        """Where the page's navigation differs from its folder's: its branch, and its
+        links to itself (``relative_uri`` gives "" for a page's own URI); in order."""
         branch = self.branches.get(pagename, set())
         items = [key for key in branch if self.elements[key].name == "li"]
         last = max(items, key=lambda key: self.elements[key].position, default=None)
-        # Links to the page itself, and to the page the folder's links were made from,
-        # differ from the folder's (relative_uri gives "" for a page's own URI).
-        page_uri = builder.get_target_uri(pagename)
-        relinked = {e.key for uri in {page_uri, folder.page_uri} for e in self.links_to.get(uri, ())}
-        for key in relinked | branch:
+        to_itself = {element.key for element in self.links_to.get(builder.get_target_uri(pagename), ())}
+        changed = {}
+        for key in to_itself | branch:
             element = self.elements[key]
-            href = "#" if element.target is None else self.href(builder, pagename, element)
+            href = "" if element.target is None else builder.get_relative_uri(pagename, element.target)
             current = key in branch
-            parts[element.position] = element.open_tag(self.soup, current, key == last, href)
+            changed[element.position] = element.open_tag(
+                self.soup, current, key == last, href + element.anchor or "#"
+            )
             if element.checkbox is not None:
-                parts[element.checkbox_position] = element.checkbox_tag(self.soup, current)
-        return "".join(parts)
+                changed[element.checkbox_position] = element.checkbox_tag(self.soup, current)
+        return sorted(changed.items())
+
+    def page(self, builder: StandaloneHTMLBuilder, pagename: str) -> str:
+        folder = self.folder(builder, pagename)
+        pieces, end = [], 0
+        for position, text in self.changes(builder, pagename):
+            pieces += [folder.text[end : folder.starts[position]], text]
+            end = folder.starts[position + 1]
+        pieces.append(folder.text[end:])
+        return "".join(pieces)
+
+    def digest(self, builder: StandaloneHTMLBuilder, pagename: str) -> bytes:
+        """Changes exactly when the page's navigation does, without writing it out."""
+        folder = self.folder(builder, pagename)
+        return folder.digest + repr(self.changes(builder, pagename)).encode()
 
 
 @dataclass
@@ -467,13 +502,13 @@ def carried(builder: StandaloneHTMLBuilder, state: BuildState, relations: dict, 
     """A digest of what the page carries from other pages: its navigation, and the names
     and titles of its parents, previous and next pages."""
     digest = hashlib.sha256()
-    navigation = tree
+    navigation = tree.encode()
     if state.navigation is not None:
         try:
-            navigation = state.navigation.page(builder, page)
+            navigation = state.navigation.digest(builder, page)
         except Unsupported:
-            navigation = tree or whole_tree(builder)
-    digest.update(navigation.encode())
+            navigation = (tree or whole_tree(builder)).encode()
+    digest.update(navigation)
     parent, previous, following = relations.get(page, (None, None, None))
     neighbours = [previous, following]
     while parent:
