@@ -1,10 +1,14 @@
 """Sphinx's per-page repeats done once per build (_ext/course_site/once_per_build.py): the
 pages and the search index are byte for byte what Sphinx writes without it (serial and
-parallel), while each word is stemmed once and each title rendered once."""
+parallel), while each word is stemmed once and each title rendered once; what it sets
+aside while pages are written (objects from the cycle collector, template checks) is
+given back when the build ends."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+import time
 from collections import Counter
 
 import pytest
@@ -61,3 +65,45 @@ def test_each_word_is_stemmed_once_and_each_title_rendered_once(loaded, make_app
     assert stemmed and any(rendered[key] for key in titles)
     # Without the extension Sphinx repeats both: the counts can tell.
     assert (not repeated_words and not repeated_titles) is loaded, (repeated_words[:5], len(repeated_titles))
+
+
+def test_what_it_sets_aside_while_pages_are_written_is_given_back(make_app, tmp_path):
+    """The objects the build holds are out of the cycle collector's scans and template
+    files are not checked while pages are written; both are as before once the build
+    ends, a failed build too."""
+    app = make_app("html", srcdir=with_extension(NAV_ROOT, tmp_path / "src", True), freshenv=True)
+    templates = app.builder.templates.environment
+    seen = []
+
+    def note(app, pagename, *args):
+        seen.append((gc.get_freeze_count(), templates.auto_reload))
+
+    app.connect("html-page-context", note)
+    app.build()
+    assert seen and all(frozen > 0 and not reloading for frozen, reloading in seen), seen[:3]
+    assert gc.get_freeze_count() == 0 and templates.auto_reload
+
+    def fail(app, pagename, *args):
+        raise RuntimeError("a failing page")
+
+    app.connect("html-page-context", fail)
+    with pytest.raises(Exception, match="a failing page"):
+        app.build(force_all=True)
+    assert gc.get_freeze_count() == 0 and templates.auto_reload
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_a_template_changed_between_two_builds_of_one_application_is_used(make_app, tmp_path, loaded):
+    source = with_extension(NAV_ROOT, tmp_path / "src", loaded)
+    brand = source / "_templates" / "sidebar" / "brand.html"
+    brand.parent.mkdir(parents=True)
+    brand.write_text("<p>first brand</p>")
+    with (source / "conf.py").open("a") as conf:
+        conf.write('templates_path = ["_templates"]\n')
+    app = make_app("html", srcdir=source, freshenv=True)
+    app.build()
+    assert "first brand" in (app.outdir / "index.html").read_text()
+    time.sleep(0.01)
+    brand.write_text("<p>second brand</p>")
+    app.build()
+    assert "second brand" in (app.outdir / "index.html").read_text()
