@@ -28,6 +28,7 @@ extensions = [
     "course_site.stable_config",
     "course_site.week_ebooks",
     "course_site.once_per_build",
+    "course_site.kept_bodies",
     "course_site.fast_navigation",
     "course_site.live_warnings",
 ]

@@ -6,6 +6,7 @@ comparison: pages, search index, collected pages and each week's e-book are all 
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 import subprocess
@@ -154,6 +155,14 @@ class Rebuild:
     only_rebuilt: list[str]
     only_clean: list[str]
     differing: list[str]
+    kept_bodies: set[str]  # pages written again with their body from the last build
+
+
+def kept_bodies(out: Path) -> set[str]:
+    """The pages the last build wrote with their kept bodies (or compared them with a fresh
+    translation, as the first of each process is)."""
+    record = pickle.loads((out.with_name(out.name + ".doctrees") / "kept_bodies-html.pickle").read_bytes())[1]
+    return record.used | record.compared
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +201,7 @@ def rebuilds(tmp_path_factory) -> dict[str, list[Rebuild]]:
                     differing=sorted(
                         name for name in expected.keys() & after.keys() if after[name] != expected[name]
                     ),
+                    kept_bodies=kept_bodies(kept[jobs]),
                 )
             )
         shutil.rmtree(clean)
@@ -209,3 +219,19 @@ def test_after_every_kind_of_edit_the_rebuild_equals_a_clean_build(rebuilds, job
             f"{rebuild.edit}: only rebuilt {rebuild.only_rebuilt}, only clean {rebuild.only_clean}"
         )
         assert not rebuild.differing, f"{rebuild.edit}: differ from a clean build: {rebuild.differing}"
+
+
+@pytest.mark.parametrize("jobs", JOBS)
+def test_a_retitle_writes_every_page_again_with_the_bodies_it_cannot_change_kept(rebuilds, jobs):
+    """The kept bodies are not vacuous on the site itself (cards, grids, notes, reading
+    progress all go through the digest): after a retitle, pages that do not name the
+    section keep their bodies; the retitled page, and the pages listing its title (the
+    home page, the workbook), do not."""
+    (retitle,) = (rebuild for rebuild in rebuilds[jobs] if rebuild.edit == "retitle_a_section")
+    (page,) = (REPO / WEEK).glob("03-*.md")
+    assert not {"index", f"{WEEK}/{page.stem}", f"{WEEK}/workbook"} & retitle.kept_bodies
+    assert {
+        "privacy",
+        "contributing/authoring",
+        f"{WEEK}/01-the-power-of-safe-connection",
+    } <= retitle.kept_bodies

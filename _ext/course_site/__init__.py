@@ -9,6 +9,7 @@ General-purpose pieces, which know nothing of the course and could serve any Fur
 - ``content_security``: what page content may contain, and the Content-Security-Policy.
 - ``fast_navigation``: Furo's site navigation rendered once per build.
 - ``once_per_build``: work Sphinx repeats for every page (stems, titles) done once per build.
+- ``kept_bodies``: a page written again only for its navigation keeps its body from the last build.
 - ``stable_config``: no "configuration changed" on unchanged rebuilds.
 - ``site_html``: corrections to the HTML Sphinx writes for Furo's chrome.
 

@@ -57,12 +57,14 @@ EXTENSIONS = {
         "course_site.week_ebooks",
         "course_site.fast_navigation",
         "course_site.once_per_build",
+        "course_site.kept_bodies",
     ],
     "admonitions": [
         "myst_parser",
         "sphinx_design",
         "course_site.fast_navigation",
         "course_site.once_per_build",
+        "course_site.kept_bodies",
     ],
     "exercises": [
         "myst_parser",
@@ -71,6 +73,7 @@ EXTENSIONS = {
         "sphinx_exercise",
         "course_site.fast_navigation",
         "course_site.once_per_build",
+        "course_site.kept_bodies",
     ],
 }
 
