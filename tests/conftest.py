@@ -42,6 +42,7 @@ LONGEST_FIRST = [
     "test_reading.py",
     "test_incremental.py",
     "test_fast_navigation.py",
+    "test_kept_bodies.py",
     "test_newcomer.py",
     "test_epub.py",
     "test_extension.py",
