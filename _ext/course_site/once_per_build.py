@@ -98,11 +98,14 @@ def remember_checksums(app: Sphinx, builder: Any) -> None:
 
 
 def templates_checked_once(app: Sphinx, builder: Any) -> None:
-    """Templates a previous build of this application compiled may have changed since."""
+    """The templates compiled before writing starts (a previous build of this application
+    may have compiled them) are checked now, once."""
     environment = getattr(getattr(builder, "templates", None), "environment", None)
     if environment is not None:
         if environment.cache is not None:
-            environment.cache.clear()
+            for key, template in list(environment.cache.items()):
+                if not template.is_up_to_date:
+                    del environment.cache[key]
         environment.auto_reload = False
 
 
@@ -111,6 +114,9 @@ def set_aside(app: Sphinx, builder: Any) -> None:
 
 
 def give_back(app: Sphinx, exception: Exception | None) -> None:
+    from sphinx.builders import html
+
+    html._file_checksum = getattr(html._file_checksum, "__wrapped__", html._file_checksum)
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None:
         environment.auto_reload = True
