@@ -151,6 +151,16 @@ class BuildState:
         """Whether a kept piece of this kind is to be compared with one made afresh."""
         return (os.getpid(), kind) not in self.checked
 
+    def kept_or_made(self, kind: str, kept: Any, make: Callable[[], Any], name: str) -> Any:
+        """The kept piece, or one made afresh: compared with the kept one when it is the
+        first of its kind in this process."""
+        if kept is not None and not self.checking(kind):
+            return kept
+        made = make()
+        if kept is not None:
+            self.compare(kind, kept, made, name)
+        return made
+
     def compare(self, kind: str, kept: Any, made: Any, name: str) -> None:
         self.checked.add((os.getpid(), kind))
         if kept != made:
@@ -290,14 +300,9 @@ def watch(builder: Any) -> None:
         if key is None:
             return render_partial(node)
         kept = None if state.off else state.kept.renders.get(key)
-        if kept is not None and not state.checking("rendering"):
-            state.keep("renders", key, kept)
-            return dict(kept)
-        parts = render_partial(node)
-        if kept is not None:
-            state.compare("rendering", kept, parts, builder.current_docname)
+        parts = state.kept_or_made("rendering", kept, lambda: render_partial(node), builder.current_docname)
         state.keep("renders", key, dict(parts))
-        return parts
+        return dict(parts)
 
     def create_translator_or_kept(*args: Any) -> Any:
         state = STATES.get(builder)
@@ -368,16 +373,11 @@ def watch_indexer(builder: Any, indexer: Any) -> None:
             return word_collector(doctree)
         docname = state.serializing[0]
         kept = state.kept_page_piece("words", docname, doctree, builder)
-        if kept is not None and not state.checking("words"):
-            state.keep("words", docname, (state.page_digest(builder, docname, doctree), kept))
-            return copied(kept)
-        words = word_collector(doctree)
-        if kept is not None:
-            state.compare("words", kept, words, docname)
+        words = state.kept_or_made("words", kept, lambda: word_collector(doctree), docname)
         page_digest = state.page_digest(builder, docname, doctree)
         if page_digest is not None:
             state.keep("words", docname, (page_digest, copied(words)))
-        return words
+        return copied(words)
 
     indexer._word_collector = word_collector_or_kept
 

@@ -97,10 +97,15 @@ def remember_checksums(app: Sphinx, builder: Any) -> None:
     html._file_checksum = file_checksum_once
 
 
+def template_environment(builder: Any) -> Any:
+    """The builder's Jinja environment, where it has one."""
+    return getattr(getattr(builder, "templates", None), "environment", None)
+
+
 def templates_checked_once(app: Sphinx, builder: Any) -> None:
     """The templates compiled before writing starts (a previous build of this application
     may have compiled them) are checked now, once."""
-    environment = getattr(getattr(builder, "templates", None), "environment", None)
+    environment = template_environment(builder)
     if environment is not None:
         if environment.cache is not None:
             for key, template in list(environment.cache.items()):
@@ -117,7 +122,7 @@ def give_back(app: Sphinx, exception: Exception | None) -> None:
     from sphinx.builders import html
 
     html._file_checksum = getattr(html._file_checksum, "__wrapped__", html._file_checksum)
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    environment = template_environment(app.builder)
     if environment is not None:
         environment.auto_reload = True
     gc.unfreeze()
