@@ -53,18 +53,20 @@ class Rebuilt:
     clean: Path
 
 
-def rebuilt_and_clean(tmp_path: Path, change, *options: str) -> Rebuilt:
-    """Builds the root, changes it, builds again; and builds the changed root from nothing."""
+def rebuilt_and_clean(tmp_path: Path, change, *options: str, clean: Path | None = None) -> Rebuilt:
+    """Builds the root, changes it, builds again; and builds the changed root from nothing,
+    unless ``clean`` is that build already."""
     source = tmp_path / "src"
     shutil.copytree(ROOT, source)
     build(source, tmp_path / "out", *options)
     rebuild_options = change(source) or ()
     messages = build(source, tmp_path / "out", *options, *rebuild_options)
-    clean = tmp_path / "clean-src"
-    shutil.copytree(source, clean)
-    build(clean, tmp_path / "clean", *options, *rebuild_options)
+    if clean is None:
+        clean = tmp_path / "clean"
+        shutil.copytree(source, tmp_path / "clean-src")
+        build(tmp_path / "clean-src", clean, *options, *rebuild_options)
     record = kept_record(tmp_path / "out.doctrees")
-    return Rebuilt(record.used, record.used | record.compared, messages, tmp_path / "out", tmp_path / "clean")
+    return Rebuilt(record.used, record.used | record.compared, messages, tmp_path / "out", clean)
 
 
 def kept_record(doctrees: Path) -> kept_bodies.Record:
@@ -82,6 +84,16 @@ def retitle_the_introduction(source: Path) -> None:
     edit(source / "intro.rst", "Introduction\n============", "Getting started\n===============")
 
 
+@pytest.fixture(scope="module")
+def retitled_clean(tmp_path_factory) -> Path:
+    """The retitled root built from nothing (with two processes the bytes are the same)."""
+    base = tmp_path_factory.mktemp("retitled")
+    shutil.copytree(ROOT, base / "src")
+    retitle_the_introduction(base / "src")
+    build(base / "src", base / "clean")
+    return base / "clean"
+
+
 # What a retitle of the introduction leaves alone: every page carries the new title in its
 # navigation, but only these bodies are the same (the index lists the title, the linking
 # page names it, the introduction was read again).
@@ -89,8 +101,8 @@ UNCHANGED_BODIES = {"figures", "maths"}
 
 
 @pytest.mark.parametrize("jobs", [(), ("-j", "2")], ids=["serial", "parallel"])
-def test_a_retitle_keeps_the_bodies_it_cannot_change(tmp_path, jobs):
-    rebuilt = rebuilt_and_clean(tmp_path, retitle_the_introduction, *jobs)
+def test_a_retitle_keeps_the_bodies_it_cannot_change(tmp_path, jobs, retitled_clean):
+    rebuilt = rebuilt_and_clean(tmp_path, retitle_the_introduction, *jobs, clean=retitled_clean)
     assert rebuilt.keepable == UNCHANGED_BODIES
     if not jobs:  # the first kept body a process would use is compared with a translation
         assert rebuilt.kept == {"maths"}
@@ -140,14 +152,36 @@ def test_what_changes_a_body_is_never_kept(tmp_path, change, keepable, seen):
     assert text in (rebuilt.out / page).read_text()
 
 
-def forge_the_record(source: Path) -> None:
-    """Every kept body is replaced by one that translating would not give."""
-    retitle_the_introduction(source)
-    path = source.parent / "out.doctrees" / "kept_bodies-html.pickle"
-    code, record = pickle.loads(path.read_bytes())
+def forged(forge):
+    """A change that retitles the introduction and replaces every kept piece of one kind
+    by one that making it would not give."""
+
+    def change(source: Path) -> None:
+        retitle_the_introduction(source)
+        path = source.parent / "out.doctrees" / "kept_bodies-html.pickle"
+        code, record = pickle.loads(path.read_bytes())
+        forge(record)
+        path.write_bytes(pickle.dumps((code, record)))
+
+    return change
+
+
+@forged
+def forge_the_bodies(record: kept_bodies.Record) -> None:
     for docname, (digest, translation) in record.pages.items():
         record.pages[docname] = digest, dataclasses.replace(translation, body="<p>forged</p>")
-    path.write_bytes(pickle.dumps((code, record)))
+
+
+@forged
+def forge_the_renderings(record: kept_bodies.Record) -> None:
+    for key, parts in record.renders.items():
+        record.renders[key] = dict.fromkeys(parts, "forged")
+
+
+@forged
+def forge_the_search_words(record: kept_bodies.Record) -> None:
+    for docname, (digest, words) in record.words.items():
+        record.words[docname] = digest, dataclasses.replace(words, words=["forged"], title_words=["forged"])
 
 
 def damage_the_record(source: Path) -> None:
@@ -157,18 +191,26 @@ def damage_the_record(source: Path) -> None:
 
 
 # Each forked writer compares the first kept body it would use; a damaged record is read,
-# and dropped, by the main process alone.
+# and dropped, by the main process alone, as the titles and words are made.
 @pytest.mark.parametrize(
     ("change", "jobs"),
-    [(forge_the_record, ()), (forge_the_record, ("-j", "2")), (damage_the_record, ())],
-    ids=["forged-serial", "forged-parallel", "damaged"],
+    [
+        (forge_the_bodies, ()),
+        (forge_the_bodies, ("-j", "2")),
+        (forge_the_renderings, ()),
+        (forge_the_search_words, ()),
+        (damage_the_record, ()),
+    ],
+    ids=["forged-bodies", "forged-bodies-parallel", "forged-titles", "forged-search-words", "damaged"],
 )
-def test_a_wrong_or_damaged_record_costs_time_not_the_output(tmp_path, change, jobs):
-    rebuilt = rebuilt_and_clean(tmp_path, change, *jobs)
+def test_a_wrong_or_damaged_record_costs_time_not_the_output(tmp_path, change, jobs, retitled_clean):
+    rebuilt = rebuilt_and_clean(tmp_path, change, *jobs, clean=retitled_clean)
     assert not rebuilt.kept
     assert_same_output(rebuilt.clean, rebuilt.out)
-    assert not any("forged" in page.read_text() for page in rebuilt.out.glob("*.html"))
-    if change is forge_the_record:
+    assert not any(
+        "forged" in page.read_text() for page in [*rebuilt.out.glob("*.html"), rebuilt.out / "searchindex.js"]
+    )
+    if change is not damage_the_record:
         assert "is not made as kept; everything is made afresh" in rebuilt.messages
 
 
