@@ -83,6 +83,11 @@ class CardDomain(Domain):
         about), so that rules over a page's cards can tell a card left out from one missing."""
         return self.data["empty"]
 
+    def claims_of(self, note_key: str) -> tuple[str, list[str]]:
+        """The legacy id and former keys a card's notes move from, as ``published.note_claims``
+        decided for this build."""
+        return self.data.get("claims", {}).get(note_key, ("", []))
+
     def clear_doc(self, docname: str) -> None:
         for records in (self.cards, self.lists, self.empty):
             records.pop(docname, None)
@@ -278,7 +283,13 @@ WRITE_CACHES: WeakKeyDictionary[Builder, WriteCache] = WeakKeyDictionary()
 def write_cache(app: Sphinx) -> WriteCache:
     if app.builder not in WRITE_CACHES:
         order, pages = collected_state(app.env)
-        WRITE_CACHES[app.builder] = WriteCache(order, cards_with_notes(order, pages))
+        domain = card_domain(app.env)
+        known = [
+            (key, legacy, *formerly)
+            for key, *_ in cards_with_notes(order, pages)
+            for legacy, formerly in [domain.claims_of(key)]
+        ]
+        WRITE_CACHES[app.builder] = WriteCache(order, known)
     return WRITE_CACHES[app.builder]
 
 

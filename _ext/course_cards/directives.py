@@ -80,10 +80,7 @@ class CardDirective(CourseDirective):
         card["docname"] = self.env.current_document.docname
         # The ids this card had before a rename ("old-name", or "page#old-name" from
         # another page): readers' notes move from them, and the published ids stay kept.
-        card["formerly"] = [
-            old if "#" in old else f"{card['docname']}#{slug(old)}"
-            for old in self.options.get("formerly", "").split()
-        ]
+        card["formerly"] = [former_key(card["docname"], old) for old in self.options.get("formerly", "").split()]
         self.make_collapsible(card, location)
         if self.arguments:
             title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
@@ -149,6 +146,13 @@ class CardDirective(CourseDirective):
         Returns whether a number had to be added to tell it from another card."""
         document = self.state.document
         name = self.options.get("name") or self.options.get("label")
+        if name and slug(name) != name.strip().casefold():
+            warn(
+                f"the name {name!r} is read as {slug(name)!r}; write it that way, so no other "
+                "card's name can be read the same",
+                "name",
+                location,
+            )
         # A section's implicit name gives way to a card's explicit one, as docutils decides.
         if name and document.nametypes.get(nodes.fully_normalize_name(name)):
             warn(
@@ -159,6 +163,9 @@ class CardDirective(CourseDirective):
             name = None
         title = card.title.astext() if card.title else ""
         base = card_id(self.kind, title, name or "")
+        if isinstance(document.ids.get(base), course_card):
+            fix = "a different :name:" if name else "a :name: of its own"
+            warn(f"another card of this page already has the id {base!r}; give this card {fix}", "duplicate", location)
         if not base or base in document.ids:  # e.g. a section of the same name
             base = slug(f"{self.kind}-{name or title}") or self.kind
         unique_id, suffix = base, 1
@@ -178,6 +185,12 @@ def card_id(kind: str, title: str = "", name: str = "") -> str:
     and title. (Should another element of the page hold that id, the card's id gets a
     number, as ``assign_id`` decides.) Tools that follow cards through changes use it."""
     return slug(name) if name else slug(f"{kind}-{title}")
+
+
+def former_key(docname: str, old: str) -> str:
+    """The note key a ``:formerly:`` value names, its id read as card ids are."""
+    page, _, old_id = old.rpartition("#")
+    return f"{page or docname}#{slug(old_id)}"
 
 
 def slug(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.locale import get_translation
 
+from .collection import card_domain
 from .nodes import card_title
 
 _ = get_translation("course_cards")
@@ -34,9 +35,10 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
     attributes = {"aria-labelledby": labelled_by}
     if node.get("notes"):
         attributes["data-notes"] = node.note_key
-        attributes["data-notes-legacy"] = node["legacy_id"]
-        if node.get("formerly"):
-            attributes["data-notes-formerly"] = " ".join(node["formerly"])
+        legacy, formerly = card_domain(self.builder.env).claims_of(node.note_key)
+        attributes["data-notes-legacy"] = legacy
+        if formerly:
+            attributes["data-notes-formerly"] = " ".join(formerly)
         privacy = self.config.course_cards_privacy_page
         if privacy:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
