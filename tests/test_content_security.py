@@ -30,8 +30,14 @@ CANARY = "The rest of this page stays as written."
 # page the canary is inside the unclosed comment, dropped with it (and warned about). Where
 # Markdown's and HTML's ends of a block differ ("--!>", "</SCRIPT >"), the canary ships as
 # text of the section rather than a paragraph of its own.
-CANARY_SWALLOWED = {"comment-unclosed"}
-SUBTYPES = "html|meta|url|remote|file|path|fetch"
+CANARY_SWALLOWED = {"comment-unclosed", "include-self", "deep-nesting"}
+# A page that is not UTF-8 is left out of the site whole.
+LEFT_OUT = {"not-utf8-page"}
+SUBTYPES = "html|meta|url|remote|file|path|fetch|config|source|limit|layout"
+# A file name that would carry markup into links, the head and the footer; made by the
+# fixture, since no checkout on Windows could hold it.
+UNSAFE_NAME = 'name"><img src=x onerror=window.pwned=1>'
+
 
 
 class Listener:
@@ -75,6 +81,7 @@ def corpus(tmp_path_factory):
     listener = Listener()
     for page in source.glob("*url.md"):
         page.write_text(page.read_text().replace("PORT", str(listener.port)))
+    (source / f"{UNSAFE_NAME}.md").write_text("# A page with a name that is markup\n\n" + CANARY + "\n")
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO / "_ext"),
@@ -186,6 +193,27 @@ def test_each_case_is_a_located_typed_warning(strict, case):
     assert "Traceback" not in strict.stderr
 
 
+def test_a_page_whose_name_is_markup_is_left_out_and_named(strict, lenient):
+    assert re.search(
+        r"WARNING: the file name 'name\"><img src=x onerror=window.pwned=1>' holds characters .*"
+        r"\[content_security\.source\]$",
+        strict.stderr,
+        re.M,
+    )
+    assert not [page for page in lenient.rglob("*.html") if "onerror" in page.name]
+    for page in lenient.rglob("*.html"):
+        assert "onerror=window.pwned" not in page.read_text(), page
+
+
+def test_content_runs_no_code_and_writes_nothing_at_build(corpus, strict, lenient):
+    """Front matter cannot switch on substitutions: their Jinja would have read the
+    secret and written a file beside the corpus."""
+    assert not (corpus["base"] / "written-by-content").exists()
+    page = (lenient / "front-matter-substitution.html").read_text()
+    assert "{{ secret }}" in page and corpus["secret"] not in page
+    assert not (lenient / "not-utf8-page.html").exists()
+
+
 def test_what_content_may_do_still_ships(strict, lenient):
     """The index page uses every allowed thing; none of it is refused."""
     assert "index.md" not in strict.stderr
@@ -278,7 +306,7 @@ def reader(browser, hostile_site):
         yield page, traffic
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", sorted(set(CASES) - LEFT_OUT))
 def test_each_case_is_inert_in_the_browser_and_the_rest_of_the_page_intact(reader, hostile_site, case):
     page, traffic = reader
     traffic.offsite.clear()

@@ -25,8 +25,10 @@ from sphinx.util import logging
 
 from .content import ContentPolicy
 from .files import CONFINED_DIRECTIVES
+from .limits import bound_parsers
 from .page import check_page
 from .policy import add_policy
+from .sources import setup_sources
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,10 +45,12 @@ def announce_live_preview(app: Sphinx) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Only `make livehtml` sets this: sphinx-autobuild injects an inline reload script.
     app.add_config_value("content_security_live_preview", False, "html", types=frozenset({bool}))
+    setup_sources(app)
     app.add_transform(ContentPolicy)
     for name, directive in CONFINED_DIRECTIVES.items():
         app.add_directive(name, directive, override=True)
     app.connect("builder-inited", announce_live_preview)
+    app.connect("builder-inited", bound_parsers)
     app.connect("html-page-context", check_page, priority=990)
     app.connect("html-page-context", add_policy, priority=1000)
     return {"version": "0.3.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,6 +5,11 @@ inert files of the source folder. Whatever is dropped is a located warning typed
 
 from __future__ import annotations
 
+import functools
+import re
+import sys
+from pathlib import Path
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
@@ -47,6 +52,7 @@ class ContentPolicy(SphinxTransform):
         self.limit_metadata()
         self.limit_links()
         self.limit_files()
+        self.limit_layout()
 
     def sanitize_children(self, parent: nodes.Element) -> None:
         """Each raw HTML block is a fragment of its own; inline HTML is read together with
@@ -92,17 +98,22 @@ class ContentPolicy(SphinxTransform):
         parent[start:start] = replacement
 
     def limit_metadata(self) -> None:
+        """Each ``<meta>`` made again from its name and text alone: any other attribute
+        (``http-equiv``, ``property``, a forged attribute name) never reaches the head."""
         for meta in list(self.document.findall(nodes.meta)):
-            name = meta.get("name", "").lower()
-            if name not in ALLOWED_META:
-                key = f"http-equiv={meta['http-equiv']}" if meta.get("http-equiv") else (name or "metadata")
-                warn(
-                    f"page metadata {key!r} is not allowed; front matter html_meta may set "
-                    f"{', '.join(sorted(ALLOWED_META))}",
-                    "meta",
-                    (self.env.current_document.docname, 1),
-                )
-                meta.parent.remove(meta)
+            name = str(meta.get("name", "")).lower()
+            extra = sorted(set(meta.attributes) - {"name", "content", *nodes.Element.basic_attributes})
+            if name in ALLOWED_META and not extra and isinstance(meta.get("content"), str):
+                meta.replace_self(nodes.meta("", name=name, content=meta["content"]))
+                continue
+            key = f"http-equiv={meta['http-equiv']}" if meta.get("http-equiv") else (name or "metadata")
+            warn(
+                f"page metadata {key!r}{' with ' + ', '.join(extra) if extra else ''} is not allowed; "
+                f"page metadata may set only name= and content= for {', '.join(sorted(ALLOWED_META))}",
+                "meta",
+                meta if meta.line else (self.env.current_document.docname, 1),
+            )
+            meta.parent.remove(meta)
 
     def limit_links(self) -> None:
         for reference in list(self.document.findall(nodes.reference)):
@@ -135,3 +146,69 @@ class ContentPolicy(SphinxTransform):
             if problem := refusal(self.env, target, docname):
                 warn(f"download {target!r} {problem.message}", problem.rule, download)
                 download.replace_self(nodes.inline("", "", *download.children))
+
+    def limit_layout(self) -> None:
+        """Nothing content writes may be laid over what follows it: a class the shipped
+        stylesheets position outside the element's own box (a stretched link, a card's
+        background overlay, the theme's fixed buttons) is refused, except a card's own
+        link, which covers that card only."""
+        positioned = positioned_classes(self.env)
+        for node in self.document.findall(nodes.Element):
+            overlays = set(node.get("classes", ())) & positioned
+            if "sd-stretched-link" in overlays and in_card(node):
+                overlays.discard("sd-stretched-link")
+            if overlays:
+                warn(
+                    f"{', '.join(sorted(overlays))} would lay this over the text around it (the notes "
+                    "box, the care line); content stays inside its own box: leave the option or class out",
+                    "layout",
+                    node,
+                )
+                node["classes"] = [name for name in node["classes"] if name not in overlays]
+
+
+def in_card(node: nodes.Element) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if "sd-card" in parent.get("classes", ()):
+            return True
+        parent = parent.parent
+    return False
+
+
+def stylesheets(env) -> list[Path]:
+    """The stylesheets an HTML build of this project can ship: the theme's, the loaded
+    extensions' and the project's static folders'."""
+    import sphinx
+
+    packages = {name.split(".")[0] for name in (*env.config.extensions, env.config.html_theme or "")}
+    folders = [Path(sphinx.__file__).parent / "themes" / "basic"]
+    for package in sorted(packages - {"sphinx", ""}):
+        module = sys.modules.get(package)
+        if module is not None and getattr(module, "__file__", None):
+            folders.append(Path(module.__file__).parent)
+    folders += [Path(env.srcdir, folder) for folder in env.config.html_static_path]
+    return sorted({css for folder in folders if folder.is_dir() for css in folder.rglob("*.css*")})
+
+
+@functools.cache
+def classes_positioned_in(css_files: tuple[Path, ...]) -> frozenset[str]:
+    """Classes whose own box or pseudo-element a stylesheet takes out of the flow
+    (absolute, fixed, sticky), less those positioned relative themselves, whose
+    pseudo-elements then stay inside them."""
+    escaping, contained = set(), set()
+    for css in css_files:
+        text = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8", errors="replace"), flags=re.S)
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+            position = re.search(r"position\s*:\s*(absolute|fixed|sticky|relative)", body)
+            if not position:
+                continue
+            for selector in selectors.split(","):
+                subject = re.split(r"[\s>+~]+", selector.strip())[-1]
+                names = set(re.findall(r"\.(-?[A-Za-z_][\w-]*)", subject))
+                (contained if position.group(1) == "relative" and "::" not in subject else escaping).update(names)
+    return frozenset(escaping - contained)
+
+
+def positioned_classes(env) -> frozenset[str]:
+    return classes_positioned_in(tuple(stylesheets(env)))

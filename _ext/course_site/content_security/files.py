@@ -21,11 +21,13 @@ from docutils.parsers.rst.directives import flag, nonnegative_int
 from docutils.parsers.rst.directives import path as path_option
 from docutils.parsers.rst.directives.misc import Raw, adapt_path
 from docutils.parsers.rst.directives.tables import CSVTable
-from sphinx.directives.code import LiteralInclude
+from sphinx.directives.code import CodeBlock, LiteralInclude
 from sphinx.directives.other import Include
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
+
+from .limits import bounded
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -245,8 +247,11 @@ def markdown_state(state):
 
 
 CONFINED_DIRECTIVES = {
-    "include": ConfinedInclude,
-    "literalinclude": ConfinedLiteralInclude,
-    "raw": ConfinedRaw,
-    "csv-table": ConfinedCSVTable,
+    "include": bounded(ConfinedInclude),
+    "literalinclude": bounded(ConfinedLiteralInclude),
+    "raw": bounded(ConfinedRaw),
+    "csv-table": bounded(ConfinedCSVTable),
+    # Reads no file, but its line numbers size its work.
+    "code-block": bounded(CodeBlock),
+    "sourcecode": bounded(CodeBlock),
 }

@@ -52,7 +52,7 @@ def findings(html: str) -> tuple[list[str], str]:
             node.decompose()
             continue
         for name, value in node.attributes.items():
-            allowed = name in ATTRIBUTES or name.startswith(("aria-", "data-"))
+            allowed = name.lower() in ATTRIBUTES or name.startswith(("aria-", "data-"))
             if not allowed or (name in URL_ATTRIBUTES and value and unsafe_url(value)):
                 found.append(f"{name}= on <{tag}>")
                 del node.attrs[name]
