@@ -156,10 +156,14 @@ def test_weekly_link_check():
     assert (linkcheck[True] if True in linkcheck else linkcheck["on"])["schedule"]
 
 
-def test_read_the_docs_previews_are_strict():
-    config = load(".readthedocs.yaml")
-    assert config["sphinx"]["fail_on_warning"] is True
-    assert config["sphinx"]["configuration"] == "conf.py"
+def test_read_the_docs_previews_are_ci_s_twin():
+    """Previews install the lock file CI installs and build as strictly as `make html`."""
+    jobs = load(".readthedocs.yaml")["build"]["jobs"]
+    install = " ".join(jobs["install"])
+    assert "-r requirements/docs.txt" in install and "--group" not in install
+    (build,) = jobs["build"]["html"]
+    assert {"-W", "-n", "--keep-going"} <= set(build.split()), build
+    assert "$READTHEDOCS_OUTPUT/html" in build
 
 
 def test_pre_commit_runs_fixers_codespell_and_ruff():
