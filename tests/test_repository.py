@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -12,6 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from conftest import REPO
+from course_site import structure
 
 
 def load(path: str):
@@ -289,3 +293,35 @@ def test_every_target_installs_the_locked_versions():
         assert any(f"pip install --quiet -r requirements/{group}.txt" in line for line in commands_of(target))
     lock = " ".join(commands_of("lock"))
     assert "uv pip compile" in lock and "--group $group" in lock and "-o requirements/$group.txt" in lock
+
+
+def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
+    """A second section of one title or name would share its cards' ids with the first."""
+    shutil.copy(REPO / "index.md", tmp_path / "index.md")
+    shutil.copytree(REPO / "week7", tmp_path / "week7")
+    existing = structure.from_source(tmp_path).week("week7").sections[-1]
+    page = (tmp_path / f"{existing}.md").read_text(encoding="utf-8")
+    heading = next(line for line in page.splitlines() if line.startswith("# "))[2:]
+    name = existing.split("/")[-1][3:].replace("-", " ").upper()
+    before = sorted(p.name for p in (tmp_path / "week7").iterdir())
+    for title in (heading, name):
+        scaffold = subprocess.run(
+            [
+                sys.executable,
+                "tools/scaffold.py",
+                "section",
+                "--week",
+                "7",
+                "--title",
+                title,
+                "--repo",
+                tmp_path,
+            ],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
+            capture_output=True,
+            text=True,
+        )
+        assert scaffold.returncode == 2, (title, scaffold.stdout)
+        assert "already" in scaffold.stderr and existing in scaffold.stderr, scaffold.stderr
+    assert sorted(p.name for p in (tmp_path / "week7").iterdir()) == before
