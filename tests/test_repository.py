@@ -325,3 +325,19 @@ def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
         assert scaffold.returncode == 2, (title, scaffold.stdout)
         assert "already" in scaffold.stderr and existing in scaffold.stderr, scaffold.stderr
     assert sorted(p.name for p in (tmp_path / "week7").iterdir()) == before
+
+
+def test_windows_line_endings_are_turned_into_unix_ones():
+    """A page saved with CRLF would show every line changed: git stores LF, the hook fixes it."""
+    attributes = subprocess.run(
+        ["git", "check-attr", "text", "eol", "--", "week7/index.md", "conf.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert all(line.endswith((": text: auto", ": eol: lf")) for line in attributes), attributes
+    hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]}
+    line_endings = hooks["mixed-line-ending"]
+    assert line_endings["args"] == ["--fix=lf"] and line_endings["types"] == ["text"]
+    assert line_endings["entry"] == ".venv/bin/mixed-line-ending"
