@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -12,6 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from conftest import REPO
+from course_site import structure
 
 
 def load(path: str):
@@ -156,10 +160,14 @@ def test_weekly_link_check():
     assert (linkcheck[True] if True in linkcheck else linkcheck["on"])["schedule"]
 
 
-def test_read_the_docs_previews_are_strict():
-    config = load(".readthedocs.yaml")
-    assert config["sphinx"]["fail_on_warning"] is True
-    assert config["sphinx"]["configuration"] == "conf.py"
+def test_read_the_docs_previews_are_ci_s_twin():
+    """Previews install the lock file CI installs and build as strictly as `make html`."""
+    jobs = load(".readthedocs.yaml")["build"]["jobs"]
+    install = " ".join(jobs["install"])
+    assert "-r requirements/docs.txt" in install and "--group" not in install
+    (build,) = jobs["build"]["html"]
+    assert {"-W", "-n", "--keep-going"} <= set(build.split()), build
+    assert "$READTHEDOCS_OUTPUT/html" in build
 
 
 def test_pre_commit_runs_fixers_codespell_and_ruff():
@@ -285,3 +293,51 @@ def test_every_target_installs_the_locked_versions():
         assert any(f"pip install --quiet -r requirements/{group}.txt" in line for line in commands_of(target))
     lock = " ".join(commands_of("lock"))
     assert "uv pip compile" in lock and "--group $group" in lock and "-o requirements/$group.txt" in lock
+
+
+def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
+    """A second section of one title or name would share its cards' ids with the first."""
+    shutil.copy(REPO / "index.md", tmp_path / "index.md")
+    shutil.copytree(REPO / "week7", tmp_path / "week7")
+    existing = structure.from_source(tmp_path).week("week7").sections[-1]
+    page = (tmp_path / f"{existing}.md").read_text(encoding="utf-8")
+    heading = next(line for line in page.splitlines() if line.startswith("# "))[2:]
+    name = existing.split("/")[-1][3:].replace("-", " ").upper()
+    before = sorted(p.name for p in (tmp_path / "week7").iterdir())
+    for title in (heading, name):
+        scaffold = subprocess.run(
+            [
+                sys.executable,
+                "tools/scaffold.py",
+                "section",
+                "--week",
+                "7",
+                "--title",
+                title,
+                "--repo",
+                tmp_path,
+            ],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
+            capture_output=True,
+            text=True,
+        )
+        assert scaffold.returncode == 2, (title, scaffold.stdout)
+        assert "already" in scaffold.stderr and existing in scaffold.stderr, scaffold.stderr
+    assert sorted(p.name for p in (tmp_path / "week7").iterdir()) == before
+
+
+def test_windows_line_endings_are_turned_into_unix_ones():
+    """A page saved with CRLF would show every line changed: git stores LF, the hook fixes it."""
+    attributes = subprocess.run(
+        ["git", "check-attr", "text", "eol", "--", "week7/index.md", "conf.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert all(line.endswith((": text: auto", ": eol: lf")) for line in attributes), attributes
+    hooks = {hook["id"]: hook for repo in load(".pre-commit-config.yaml")["repos"] for hook in repo["hooks"]}
+    line_endings = hooks["mixed-line-ending"]
+    assert line_endings["args"] == ["--fix=lf"] and line_endings["types"] == ["text"]
+    assert line_endings["entry"] == ".venv/bin/mixed-line-ending"

@@ -178,6 +178,12 @@ def new_section(repo: Path, week: int, title: str) -> Path:
     # Numbered after the week's sections as its toctree lists them; the number also keeps
     # the file from sharing a name with any page already in the folder.
     sections = structure.from_source(repo).week(f"week{week}").sections
+    for section in sections:
+        headings = (repo / f"{section}.md").read_text(encoding="utf-8").splitlines()
+        if section.split("/")[-1][3:] == slug(title) or f"# {title}" in headings:
+            raise ScaffoldError(
+                f"{section}.md already has this title or file name ({title!r}); choose another title for the new section"
+            )
     taken = [int(p.name[:2]) for p in folder.glob("*.md") if p.name[:2].isdigit()]
     number = max([len(sections), *taken]) + 1
     name = f"{number:02d}-{slug(title)}"
