@@ -39,7 +39,6 @@ SUBTYPES = "html|meta|url|remote|file|path|fetch|config|source|limit|layout"
 UNSAFE_NAME = 'name"><img src=x onerror=window.pwned=1>'
 
 
-
 class Listener:
     """An HTTP server on 127.0.0.1 that counts every request made to it."""
 

@@ -11,7 +11,6 @@ import shutil
 import pytest
 
 from conftest import REPO, soup
-
 from course_cards.published import note_claims
 
 NOTES_ROOT = REPO / "tests" / "roots" / "test-notes"
@@ -79,7 +78,9 @@ def test_cards_that_claim_other_cards_notes_get_none_on_the_page_or_the_workbook
     source = tmp_path / "src"
     shutil.copytree(NOTES_ROOT, source)
     (source / "section.md").write_text((source / "section.md").read_text() + THIEF_CARDS)
-    (source / "index.md").write_text((source / "index.md").read_text().replace("section\n", "section\nthief\n", 1))
+    (source / "index.md").write_text(
+        (source / "index.md").read_text().replace("section\n", "section\nthief\n", 1)
+    )
     (source / "thief.md").write_text(
         "# Another page\n\n:::{reflection} Borrowed\n:name: reflect-borrowed\n:formerly: section#reflect-first\n\n"
         "- A prompt?\n- Another?\n:::\n"
@@ -87,11 +88,21 @@ def test_cards_that_claim_other_cards_notes_get_none_on_the_page_or_the_workbook
     app = make_app("html", srcdir=source, freshenv=True)
     app.build()
     warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    assert re.search(r"section\.md:\d+: WARNING: :formerly: 'reflect-first' refused: .*\[course_cards\.formerly\]", warnings)
-    assert re.search(r"section\.md:\d+: WARNING: :formerly: 'reflect-second' refused: .*\[course_cards\.formerly\]", warnings)
+    assert re.search(
+        r"section\.md:\d+: WARNING: :formerly: 'reflect-first' refused: .*\[course_cards\.formerly\]",
+        warnings,
+    )
+    assert re.search(
+        r"section\.md:\d+: WARNING: :formerly: 'reflect-second' refused: .*\[course_cards\.formerly\]",
+        warnings,
+    )
     assert re.search(r"thief\.md:\d+: WARNING: :formerly: 'reflect-first' refused: .*another page", warnings)
-    assert re.search(r"section\.md:\d+: WARNING: the name .* is read as 'reflect-first'.*\[course_cards\.name\]", warnings)
-    assert re.search(r"section\.md:\d+: WARNING: another card of this page already has the id 'reflect-first'", warnings)
+    assert re.search(
+        r"section\.md:\d+: WARNING: the name .* is read as 'reflect-first'.*\[course_cards\.name\]", warnings
+    )
+    assert re.search(
+        r"section\.md:\d+: WARNING: another card of this page already has the id 'reflect-first'", warnings
+    )
     assert "Traceback" not in warnings
 
     real = {"section#reflect-first", "section#reflect-second"}

@@ -80,7 +80,9 @@ class CardDirective(CourseDirective):
         card["docname"] = self.env.current_document.docname
         # The ids this card had before a rename ("old-name", or "page#old-name" from
         # another page): readers' notes move from them, and the published ids stay kept.
-        card["formerly"] = [former_key(card["docname"], old) for old in self.options.get("formerly", "").split()]
+        card["formerly"] = [
+            former_key(card["docname"], old) for old in self.options.get("formerly", "").split()
+        ]
         self.make_collapsible(card, location)
         if self.arguments:
             title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
@@ -165,7 +167,11 @@ class CardDirective(CourseDirective):
         base = card_id(self.kind, title, name or "")
         if isinstance(document.ids.get(base), course_card):
             fix = "a different :name:" if name else "a :name: of its own"
-            warn(f"another card of this page already has the id {base!r}; give this card {fix}", "duplicate", location)
+            warn(
+                f"another card of this page already has the id {base!r}; give this card {fix}",
+                "duplicate",
+                location,
+            )
         if not base or base in document.ids:  # e.g. a section of the same name
             base = slug(f"{self.kind}-{name or title}") or self.kind
         unique_id, suffix = base, 1

@@ -67,7 +67,9 @@ def note_claims(cards: dict[str, list[CardRecord]], published: set[str] | None) 
                 else None
             )
             if problem:
-                refusals.append((doc, card["line"], f":formerly: {old.rpartition('#')[2]!r} refused: it {problem}"))
+                refusals.append(
+                    (doc, card["line"], f":formerly: {old.rpartition('#')[2]!r} refused: it {problem}")
+                )
             else:
                 formerly.append(old)
         legacy = card["legacy_id"]

@@ -206,7 +206,9 @@ def classes_positioned_in(css_files: tuple[Path, ...]) -> frozenset[str]:
             for selector in selectors.split(","):
                 subject = re.split(r"[\s>+~]+", selector.strip())[-1]
                 names = set(re.findall(r"\.(-?[A-Za-z_][\w-]*)", subject))
-                (contained if position.group(1) == "relative" and "::" not in subject else escaping).update(names)
+                (contained if position.group(1) == "relative" and "::" not in subject else escaping).update(
+                    names
+                )
     return frozenset(escaping - contained)
 
 

@@ -54,7 +54,9 @@ def tab_width(value: str) -> int:
 
 def line_numbers(value: str) -> str:
     if any(int(number) > MAX_LINE for number in re.findall(r"\d+", value)):
-        raise Refused(f"line numbers {value!r} are out of bounds; no file here has more than {MAX_LINE} lines")
+        raise Refused(
+            f"line numbers {value!r} are out of bounds; no file here has more than {MAX_LINE} lines"
+        )
     return value
 
 

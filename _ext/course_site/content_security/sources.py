@@ -39,7 +39,11 @@ def leave_out_unsafe_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
         path = env.doc2path(docname)
         problem = name_problem(docname) or encoding_problem(path.read_bytes())
         if problem:
-            warn(f"{problem}; this page is left out of the site", "source", (docname, problem_line(path, problem)))
+            warn(
+                f"{problem}; this page is left out of the site",
+                "source",
+                (docname, problem_line(path, problem)),
+            )
             docnames.remove(docname)
             env.project.docnames.discard(docname)
 
@@ -87,7 +91,11 @@ def checked_html_meta(value, line: int, docname: str) -> dict[str, str]:
         return {}
     kept = {}
     for name, content in value.items():
-        if str(name).lower() not in ALLOWED_META or not isinstance(content, str) or len(content) > META_LENGTH:
+        if (
+            str(name).lower() not in ALLOWED_META
+            or not isinstance(content, str)
+            or len(content) > META_LENGTH
+        ):
             warn(
                 f"front matter html_meta {str(name)!r} is not allowed; it may set "
                 f"{', '.join(sorted(ALLOWED_META))}, each to text of at most {META_LENGTH} characters",
