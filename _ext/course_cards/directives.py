@@ -165,10 +165,9 @@ class CardDirective(CourseDirective):
             name = None
         title = card.title.astext() if card.title else ""
         base = card_id(self.kind, title, name or "")
-        if isinstance(document.ids.get(base), course_card):
-            fix = "a different :name:" if name else "a :name: of its own"
+        if name and isinstance(document.ids.get(base), course_card):
             warn(
-                f"another card of this page already has the id {base!r}; give this card {fix}",
+                f"another card of this page already has the id {base!r}; give this card a different :name:",
                 "duplicate",
                 location,
             )

@@ -37,12 +37,12 @@ Claims = dict[str, tuple[str, list[str]]]
 
 
 def note_claims(cards: dict[str, list[CardRecord]], published: set[str] | None) -> tuple[Claims, list]:
-    """Each card with notes: the legacy id and the former keys its notes may move from, and
+    """Each card: the legacy id and the former keys its notes may move from, and
     the refusals, as (page, line, message). A former key must be of the card's own page,
     published (when the site lists its published ids), held by no card now and claimed by
     no other card. A legacy id (bare, from before keys named the page) moves notes only to
     a published card, and to one card only."""
-    records = [(doc, card) for doc in sorted(cards) for card in cards[doc] if card["notes"]]
+    records = [(doc, card) for doc in sorted(cards) for card in cards[doc]]
     existing = {card["note_key"] for _, card in records}
     claimants: dict[str, list[str]] = {}
     for _, card in records:
@@ -73,7 +73,12 @@ def note_claims(cards: dict[str, list[CardRecord]], published: set[str] | None) 
             else:
                 formerly.append(old)
         legacy = card["legacy_id"]
-        if not legacy or legacy in legacy_taken or (published is not None and key not in published):
+        if (
+            not card["notes"]
+            or not legacy
+            or legacy in legacy_taken
+            or (published is not None and key not in published)
+        ):
             legacy = ""
         legacy_taken.add(legacy)
         claims[key] = (legacy, formerly)
