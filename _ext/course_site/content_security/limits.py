@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util import logging
+
+from . import content
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
 
 TEXT_ENCODINGS = frozenset(
     {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "ascii", "iso8859-1", "iso8859-15", "cp1252"}
@@ -77,7 +76,7 @@ LIMITS = {
 
 
 def warn(message: str, location) -> None:
-    logger.warning(message, location=location, type="content_security", subtype="limit")
+    content.warn(message, "limit", location)
 
 
 class BoundedOptions:

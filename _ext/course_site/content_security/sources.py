@@ -14,23 +14,17 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
-from sphinx.util import logging
 
-from .content import ALLOWED_META
+from .content import ALLOWED_META, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-logger = logging.getLogger(__name__)
 
 # Each folder and file name: letters, digits, "_" and "-", with dots between them.
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 META_LENGTH = 1000
-
-
-def warn(message: str, rule: str, location) -> None:
-    logger.warning(message, location=location, type="content_security", subtype=rule)
 
 
 def leave_out_unsafe_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
