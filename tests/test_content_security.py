@@ -594,21 +594,141 @@ def test_make_serve_serves_the_built_site_on_127_0_0_1_only(tmp_path):
         server.wait(timeout=10)
 
 
-def test_pages_read_from_disk_share_one_origin_with_every_local_file(browser, site, tmp_path):
-    """Why the privacy page and README send readers to `make serve`: in Chromium, any other
-    HTML file opened from disk reads the notes written on pages opened from disk."""
+def test_pages_read_from_disk_run_no_script_so_no_other_file_reads_notes(browser, site, tmp_path):
+    """In Chromium every HTML file opened from disk shares one origin, and with it the
+    notes. A browser cannot check a signed script read from disk, so there no script runs
+    and no note is written where any other local file could read it; `make serve` is the
+    way to read with notes (README, privacy page)."""
     section = site("html") / "week7" / "05-boundaries-in-connection.html"
-    other = tmp_path / "someone-elses.html"
-    other.write_text("<!DOCTYPE html><title>Another file</title><p>Nothing to do with the course.</p>")
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.goto(section.as_uri())
-        page.locator(".course-card.reflection textarea").first.fill("A thought written from disk.")
-        page.goto(other.as_uri())
-        read = page.evaluate(
-            "Object.values(localStorage).some(v => v.includes('A thought written from disk.'))"
+        blocked = []
+        page.on(
+            "console", lambda message: blocked.append(message.text) if "integrity" in message.text else None
         )
-        assert read is True
+        page.goto(section.as_uri(), wait_until="load")
+        assert page.locator(".course-card.reflection").count() > 0
+        assert page.locator(".course-card.reflection textarea").count() == 0
+        assert page.evaluate("localStorage.length") == 0
+        assert blocked, "the scripts were refused for their signature"
+        assert page.locator("article").inner_text().strip()
     finally:
         context.close()
+
+
+# What a template or extension that copies content unescaped would put outside the article.
+COPIED_HEAD = (
+    '<script src="_downloads/payload.txt"></script>'
+    '<meta http-equiv="refresh" content="0; url=https://example.org/">'
+    '<link rel="stylesheet" href="_downloads/restyle.txt">'
+)
+COPIED_NAVIGATION = '<a href="#" onclick="window.pwned = 1">A link</a><style>body { display: none }</style>'
+COPYING_CONF = f"""
+def copy_content_unescaped(app, pagename, templatename, context, doctree):
+    context["metatags"] = context.get("metatags", "") + {COPIED_HEAD!r}
+    context["furo_navigation_tree"] = context.get("furo_navigation_tree", "") + {COPIED_NAVIGATION!r}
+
+
+def setup(app):
+    app.connect("html-page-context", copy_content_unescaped, priority=900)
+"""
+
+
+def test_the_whole_written_page_is_checked_head_and_navigation_too(make_app, tmp_path):
+    """Content copied unescaped into the head or the sidebar is as refused as in the
+    article: the build fails at the page, and the page ships without it."""
+    (tmp_path / "conf.py").write_text((HOSTILE / "conf.py").read_text() + COPYING_CONF)
+    (tmp_path / "index.md").write_text("# A page\n\nText of the page.\n")
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    page_warnings = [line for line in warnings.splitlines() if "[content_security.page]" in line]
+    # Every page is checked, the search page and the index too.
+    assert len(page_warnings) == 3 and any("search.html" in line for line in page_warnings)
+    (warning,) = [line for line in page_warnings if "index.md" in line]
+    for found in ("<script>", "<meta>", "<link>", "onclick= on <a>", "<style>"):
+        assert found in warning, found
+    page = soup(app.outdir / "index.html")
+    assert page.select('script[src*="payload"], meta[http-equiv="refresh"], link[href*="restyle"]') == []
+    assert page.select("[onclick]") == [] and "display: none" not in str(page.select("style"))
+    assert page.select_one(POLICY_META) and page.select('script[src*="furo.js"][integrity]')
+    assert "Text of the page." in page.select_one("article").get_text()
+
+
+def test_the_policy_runs_scripts_only_by_hash(site):
+    directives = dict(
+        part.strip().split(" ", 1) for part in policy_of(site("html") / "week7" / "workbook.html").split(";")
+    )
+    assert all(
+        re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", token) for token in directives["script-src"].split()
+    )
+    page = soup(site("html") / "week7" / "workbook.html")
+    signed = {script["integrity"].removeprefix("sha256-") for script in page.select("script[src]")}
+    assert len(signed) == len(page.select("script[src]")) > 3
+    assert {f"'sha256-{value}'" for value in signed} <= set(directives["script-src"].split())
+
+
+def test_no_file_of_the_site_runs_unless_it_is_the_sites_own_script(browser, lenient, tmp_path):
+    """Whatever got a <script src> onto a page: a file the site ships (a download whose bytes
+    are JavaScript) does not run, whether it names no signature, a signature of its own or
+    the signature of a script that may run; the site's own scripts still do."""
+    import base64
+    import hashlib
+
+    out = tmp_path / "html"
+    shutil.copytree(lenient, out)
+    (out / "_downloads" / "payload.txt").write_text("window.pwned = 'from a download';\n")
+    own = base64.b64encode(hashlib.sha256(b"window.pwned = 'from a download';\n").digest()).decode()
+    theirs = soup(out / "index.html").select_one('script[src*="furo.js"]')["integrity"]
+    page_file = out / "index.html"
+    injected = "".join(
+        f'<script src="_downloads/payload.txt"{signature}></script>'
+        for signature in ("", f' integrity="sha256-{own}"', f' integrity="{theirs}"')
+    )
+    page_file.write_text(page_file.read_text().replace("</head>", injected + "</head>", 1))
+    server = LocalServer(out)
+    try:
+        with visit(browser, server, "index.html") as (page, _):
+            page.wait_for_timeout(150)
+            assert page.evaluate("typeof window.pwned") == "undefined"
+            assert page.evaluate("document.body.dataset.theme"), "the theme's own script ran"
+    finally:
+        server.close()
+
+
+def test_a_rebuild_signs_every_page_with_the_scripts_as_written(tmp_path):
+    """A changed script changes the signature every page carries, not only the pages the
+    edit touched; the search index, written after the pages, is signed as finally written."""
+    import base64
+    import hashlib
+
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "tests" / "roots" / "test-notes", source)
+    (source / "_static").mkdir(exist_ok=True)
+    (source / "_static" / "extra.js").write_text("window.extra = 1;\n")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\nhtml_static_path = ["_static"]\nhtml_js_files = ["extra.js"]\n')
+    out = tmp_path / "html"
+
+    def signatures_are_current() -> list[str]:
+        stale = []
+        for page in out.rglob("*.html"):
+            for script in soup(page).select("script[src]"):
+                file = (page.parent / script["src"].split("?")[0]).resolve()
+                if (
+                    script.get("integrity")
+                    != "sha256-" + base64.b64encode(hashlib.sha256(file.read_bytes()).digest()).decode()
+                ):
+                    stale.append(f"{page.name}: {script['src']}")
+        return stale
+
+    assert sphinx_build(source, out, "html").returncode == 0
+    assert signatures_are_current() == []
+    (source / "_static" / "extra.js").write_text("window.extra = 2;\n")
+    section = next(p for p in source.glob("*.md") if p.stem not in ("index", "privacy"))
+    section.write_text(section.read_text() + "\nA sentence added for the search index.\n")
+    result = sphinx_build(source, out, "html", quiet=False)
+    assert result.returncode == 0, result.stderr
+    assert "every page is written again" in result.stdout
+    assert signatures_are_current() == []

@@ -8,9 +8,10 @@ on the site's origin. So:
    of the source folder (``files``).
 2. ``files``: every directive that reads a file reads only from the source folder, and
    nothing is fetched.
-3. ``page``: each written page is read again with an HTML5 parser, and anything outside
-   what the theme and extensions write fails the build.
-4. ``policy``: a strict Content-Security-Policy on every page, hashed from the templates.
+3. ``page``: each written page is read again whole with an HTML5 parser and compared with
+   its ``frame``, what its template writes with no content; anything else fails the build.
+4. ``policy``: a strict Content-Security-Policy on every page, hashed from the frame, and
+   every script signed with the hash of its file, so only the site's own scripts run.
 
 Whatever is refused is a located warning typed ``content_security.<rule>`` (``html``,
 ``meta``, ``url``, ``remote``, ``file``, ``path``, ``fetch``, ``page``) that fails the
@@ -26,7 +27,7 @@ from sphinx.util import logging
 from .content import ContentPolicy
 from .files import CONFINED_DIRECTIVES
 from .limits import bound_parsers
-from .page import check_page
+from .page import check_pages, sign_late_scripts
 from .policy import add_policy
 from .sources import setup_sources
 
@@ -44,6 +45,8 @@ def announce_live_preview(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Only `make livehtml` sets this: sphinx-autobuild injects an inline reload script.
+    # Every page carries its scripts' signatures, so a changed script rewrites every page.
+    app.setup_extension("course_site.shared_inputs")
     app.add_config_value("content_security_live_preview", False, "html", types=frozenset({bool}))
     setup_sources(app)
     app.add_transform(ContentPolicy)
@@ -51,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_directive(name, directive, override=True)
     app.connect("builder-inited", announce_live_preview)
     app.connect("builder-inited", bound_parsers)
-    app.connect("html-page-context", check_page, priority=990)
+    app.connect("builder-inited", check_pages)
+    app.connect("build-finished", sign_late_scripts)
     app.connect("html-page-context", add_policy, priority=1000)
     return {"version": "0.3.0", "parallel_read_safe": True, "parallel_write_safe": True}

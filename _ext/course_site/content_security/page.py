@@ -1,21 +1,33 @@
-"""The last line of defence: each written page's content, read with an HTML5 parser, may
-hold only the elements and attributes the theme and the project's extensions write. If
-anything else reached it (a bug in the first line, a new extension writing raw HTML), the
-build fails, located at the page's source, and the page ships without it."""
+"""The last line of defence: every written page, read whole with an HTML5 parser, is
+compared with its frame (``frame``: what its template writes with no content). Outside
+what the frame holds as written, the page may hold only what content may: the elements and
+attributes docutils, Sphinx, MyST, sphinx-design and the project's extensions write in an
+article, the page metadata of ``content.ALLOWED_META`` and links to the next and previous
+page. Head, header, sidebars, footer and every script are read, not just the article. If
+anything else reached the page (a bug in the first line, a new extension writing raw
+HTML, a template copying content), the build fails located at the page, and the page
+ships without it.
+
+Then each of the frame's ``<script src>`` is signed with the hash of the file it loads,
+the hash the policy names (``policy``), so a stale or swapped file does not run either.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from selectolax.lexbor import LexborHTMLParser
-from sphinx.util import logging
 
+from .content import ALLOWED_META, warn
+from .frame import ACTIVE, LATE_SCRIPTS, Frame, digest, fingerprint, frame_of
+from .policy import policy
 from .sanitize import unsafe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
+    from sphinx.builders import Builder
 
 # What docutils, Sphinx, MyST, sphinx-design and the card extension (its notes and reading
 # progress controls are buttons) write in an article.
@@ -33,27 +45,63 @@ ATTRIBUTES = frozenset(
     stroke-width stroke-linecap stroke-linejoin xmlns version focusable x y cx cy r rx ry
     x1 x2 y1 y2 points transform""".split()
 )
-URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "data", "poster", "srcset"})
 # sphinx-design's tabs are radio buttons; nothing else in content is a form control.
 INPUT_TYPES = frozenset({"radio", "checkbox"})
-CHECKED_CONTEXT = ("body", "title", "toc")
+# What docutils' HTML writer adds to every page's metadata.
+WRITER_ELEMENTS = frozenset(
+    {("meta", (("content", "width=device-width, initial-scale=1"), ("name", "viewport")), None)}
+)
+# Links a page's neighbours write into its head.
+NEIGHBOUR_LINKS = frozenset({"next", "prev"})
 
 
-def findings(html: str) -> tuple[list[str], str]:
-    """What ``html`` holds outside the allowlist, and ``html`` without it."""
-    tree = LexborHTMLParser(html, is_fragment=True)
+def content_may_hold(node) -> bool:
+    """An active element that comes from a page's content: its metadata and neighbours."""
+    names = set(node.attributes)
+    if node.tag == "meta":
+        return names == {"name", "content"} and (node.attributes["name"] or "").lower() in ALLOWED_META
+    if node.tag == "link":
+        href = node.attributes.get("href") or ""
+        return (
+            names <= {"rel", "title", "href"}
+            and node.attributes.get("rel") in NEIGHBOUR_LINKS
+            and ":" not in href.split("/", 1)[0]
+        )
+    return False
+
+
+def allowed_attribute(frame: Frame, tag: str, name: str, value: str | None) -> bool:
+    name = name.lower()
+    written = name in ATTRIBUTES or name.startswith(("aria-", "data-"))
+    # The theme's own kinds of attribute, but never a handler or a style: those only as
+    # the frame writes them, element and all.
+    themed = (tag, name) in frame.shapes and not name.startswith("on") and name != "style"
+    if not (written or themed):
+        return False
+    return not (name in URL_ATTRIBUTES and value and unsafe_url(value))
+
+
+def findings(html: str, frame: Frame, extra: frozenset[tuple] = frozenset()) -> tuple[list[str], str]:
+    """What ``html`` holds beyond ``frame`` and what content may hold, and ``html`` without it."""
+    tree = LexborHTMLParser(html)
+    allowed = frame.elements | WRITER_ELEMENTS | extra
+    tags = {element[0] for element in frame.elements}
     found: list[str] = []
     for node in list(tree.root.traverse()) if tree.root else ():
         tag = node.tag or ""
-        if tag.startswith("-"):
+        if tag.startswith("-") or fingerprint(node) in allowed:
             continue
-        if tag not in ELEMENTS or (tag == "input" and node.attributes.get("type") not in INPUT_TYPES):
+        if (
+            (tag in ACTIVE and not content_may_hold(node))
+            or (tag not in ELEMENTS and tag not in tags)
+            or (tag == "input" and node.attributes.get("type") not in INPUT_TYPES)
+        ):
             found.append(f"<{tag}>")
             node.decompose()
             continue
         for name, value in node.attributes.items():
-            allowed = name.lower() in ATTRIBUTES or name.startswith(("aria-", "data-"))
-            if not allowed or (name in URL_ATTRIBUTES and value and unsafe_url(value)):
+            if not allowed_attribute(frame, tag, name, value):
                 found.append(f"{name}= on <{tag}>")
                 del node.attrs[name]
     if not found:
@@ -61,19 +109,68 @@ def findings(html: str) -> tuple[list[str], str]:
     return list(dict.fromkeys(found)), tree.html or ""
 
 
-def check_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is None:
-        return
-    for key in CHECKED_CONTEXT:
-        if not isinstance(context.get(key), str):
-            continue
-        found, cleaned = findings(context[key])
+def signs_scripts(app: Sphinx) -> bool:
+    return not app.builder.name.startswith("epub") and not app.config.content_security_live_preview
+
+
+class CheckedTemplates:
+    """The builder's templates, with every page they render checked whole and signed."""
+
+    def __init__(self, app: Sphinx, templates) -> None:
+        self.app = app
+        self.unchecked = templates
+
+    def __getattr__(self, name: str):
+        return getattr(self.unchecked, name)
+
+    def render(self, templatename: str, context: dict) -> str:
+        html = self.unchecked.render(templatename, context)
+        pagename = context.get("pagename")
+        if pagename is None:
+            return html
+        app = self.app
+        frame = frame_of(app, pagename, templatename, context)
+        own_policy = frozenset()
+        if signs_scripts(app):
+            own_policy = frozenset({fingerprint_of_policy(frame)})
+        found, html = findings(html, frame, own_policy)
         if found:
-            logger.warning(
-                f"the written page's {key} holds {', '.join(found)}, which nothing in this site "
-                "writes; it was left out of the page. Report this: content got past the content policy",
-                location=pagename,
-                type="content_security",
-                subtype="page",
+            warn(
+                f"the written page {app.builder.get_target_uri(pagename)} holds {', '.join(found)}, "
+                "which neither its template writes nor its content may hold; it was left out of the "
+                "page. Report this: content got past the content policy",
+                "page",
+                pagename if pagename in app.env.all_docs else None,
             )
-            context[key] = cleaned
+        if not signs_scripts(app):
+            return html
+        for tag, signed in frame.signed.items():
+            html = html.replace(tag, signed)
+        output = Path(app.builder.get_output_path(pagename))
+        for path, used in frame.files.items():
+            if Path(path).name in LATE_SCRIPTS:
+                LATE.setdefault(app.builder, []).append((output, path, used))
+        return html
+
+
+def fingerprint_of_policy(frame: Frame) -> tuple:
+    return "meta", (("content", policy(frame)), ("http-equiv", "Content-Security-Policy")), None
+
+
+# Pages signed with a script Sphinx writes only after them: (page, script, digest used).
+LATE: WeakKeyDictionary[Builder, list[tuple[Path, str, str]]] = WeakKeyDictionary()
+
+
+def check_pages(app: Sphinx) -> None:
+    if app.builder.format == "html" and not isinstance(app.builder.templates, CheckedTemplates):
+        app.builder.templates = CheckedTemplates(app, app.builder.templates)
+
+
+def sign_late_scripts(app: Sphinx, exception: BaseException | None) -> None:
+    """Sign again, with the file as finally written, what was signed before it was."""
+    for page, path, used in LATE.pop(app.builder, []):
+        script = Path(app.outdir, path)
+        if exception is None and page.is_file() and script.is_file():
+            now = digest(script.read_bytes())
+            if now != used:
+                page.write_text(page.read_text(encoding="utf-8").replace(used, now), encoding="utf-8")

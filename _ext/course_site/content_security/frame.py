@@ -1,0 +1,134 @@
+"""What a page's template writes when the page has no content: its frame.
+
+The written page is compared with it (``page``), the policy is hashed from it (``policy``)
+and its scripts are signed from it, so nothing a page's content holds can add to any of
+them. Rendered once per template, folder, asset list and address, with every value that
+carries content emptied.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from selectolax.lexbor import LexborHTMLParser
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+# Context values that carry a page's content.
+CONTENT_KEYS = (
+    "body",
+    "title",
+    "toc",
+    "metatags",
+    "meta",
+    "parents",
+    "prev",
+    "next",
+    "rellinks",
+    "sourcename",
+    "display_toc",
+    "furo_navigation_tree",
+)
+# Elements whose every attribute and text must be the template's own.
+ACTIVE = frozenset(
+    "script style link meta base iframe frame frameset object embed applet form template portal".split()
+)
+# Sphinx writes these after every page, so a page's signature of them is settled at the
+# end of the build (``page.sign_late_scripts``).
+LATE_SCRIPTS = frozenset({"searchindex.js"})
+SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
+
+
+def digest(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def fingerprint(node) -> tuple:
+    text = node.text(deep=True) if node.tag in ("script", "style") else None
+    return node.tag, tuple(sorted(node.attributes.items())), text
+
+
+@dataclass(frozen=True)
+class Frame:
+    elements: frozenset[tuple]
+    # (element, attribute) pairs the template writes, for content's elements of those kinds.
+    shapes: frozenset[tuple[str, str]]
+    # Each <script src> opening tag as written, and as written with its integrity.
+    signed: dict[str, str]
+    # The digests of the files those scripts load (outdir-relative path: digest).
+    files: dict[str, str]
+    inline_scripts: frozenset[str]
+    styles: frozenset[str]
+    style_attributes: frozenset[str]
+
+
+def script_file(page_folder: str, src: str) -> str | None:
+    """The output-relative path ``src`` loads, if it is a file of this site."""
+    path = src.split("?", 1)[0].split("#", 1)[0]
+    if ":" in path or path.startswith("/"):
+        return None
+    resolved = posixpath.normpath(posixpath.join(page_folder, path))
+    return None if resolved.startswith("..") else resolved
+
+
+def frame_of(app: Sphinx, pagename: str, templatename: str, context: dict) -> Frame:
+    scripts = tuple(sorted(context.get("script_files", ()), key=lambda js: getattr(js, "priority", 500)))
+    styles = tuple(sorted(context.get("css_files", ()), key=lambda css: getattr(css, "priority", 500)))
+    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    key = (templatename, folder, scripts, styles, context.get("pageurl"))
+    cache = FRAMES.setdefault(app.builder, {})
+    if key not in cache:
+        empty = {
+            **context,
+            **dict.fromkeys(CONTENT_KEYS, ""),
+            "script_files": list(scripts),
+            "css_files": list(styles),
+            "toctree": lambda **options: "",
+        }
+        cache[key] = build_frame(app, folder, render(app, templatename, empty))
+    return cache[key]
+
+
+def build_frame(app: Sphinx, folder: str, html: str) -> Frame:
+    tree = LexborHTMLParser(html)
+    nodes = [node for node in tree.root.traverse() if not (node.tag or "-").startswith("-")]
+    signed: dict[str, str] = {}
+    files: dict[str, str] = {}
+    for match in SCRIPT_TAG.finditer(html):
+        tag, path = match.group(0), script_file(folder, match.group(1))
+        if path is None:
+            continue
+        file = Path(app.outdir, path)
+        late = posixpath.basename(path) in LATE_SCRIPTS
+        if not file.is_file() and not late:
+            continue
+        files[path] = digest(file.read_bytes() if file.is_file() else b"")
+        signed[tag] = f'{tag[:-1]} integrity="sha256-{files[path]}">'
+    return Frame(
+        elements=frozenset(fingerprint(node) for node in nodes),
+        shapes=frozenset((node.tag, name) for node in nodes for name in node.attributes),
+        signed=signed,
+        files=files,
+        inline_scripts=frozenset(node.text(deep=True) for node in tree.css("script:not([src])")),
+        styles=frozenset(node.text(deep=True) for node in tree.css("style")),
+        style_attributes=frozenset(node.attributes["style"] or "" for node in tree.css("[style]")),
+    )
+
+
+def render(app: Sphinx, templatename: str, context: dict) -> str:
+    """The template rendered as the builder would, without the written page's check."""
+    templates = app.builder.templates
+    return getattr(templates, "unchecked", templates).render(templatename, context)
+
+
+# Per builder, so a second build in the same process (tests) starts afresh.
+FRAMES: WeakKeyDictionary[Builder, dict[tuple, Frame]] = WeakKeyDictionary()

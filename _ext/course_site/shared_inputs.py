@@ -1,0 +1,89 @@
+"""shared_inputs: when what every page is made from changes, every page is written again.
+
+Besides its own source, each page is made from the static files (their checksums and the
+scripts' signatures are in every page), the templates, the theme, the project's own
+extensions and the versions of all others. Sphinx notices none of these changing (#34).
+So their digest is recorded in the output folder when a build ends without error, and a
+build that finds another digest reads and writes every page, as a clean build would.
+
+The record lives with the output it describes: a build killed half-way, or another
+builder sharing the doctrees (``make linkcheck``), leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+logger = logging.getLogger(__name__)
+
+RECORD = ".shared-inputs"
+# This build's digest, recorded once it ends well.
+DIGESTS: WeakKeyDictionary[Sphinx, str] = WeakKeyDictionary()
+
+
+def project_extension_folders(app: Sphinx) -> Iterator[Path]:
+    """The folders of the loaded extensions that live in the project, not in an install."""
+    confdir = Path(app.confdir).resolve()
+    for name in app.extensions:
+        module = sys.modules.get(name.partition(".")[0])
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve().is_relative_to(confdir):
+            yield Path(file).resolve().parent
+
+
+def input_folders(app: Sphinx) -> list[Path]:
+    confdir = Path(app.confdir)
+    folders = [confdir / path for path in (*app.config.html_static_path, *app.config.templates_path)]
+    theme = getattr(app.builder, "theme", None)
+    folders += [Path(folder) for folder in (theme.get_theme_dirs() if theme else ())]
+    return [*folders, *project_extension_folders(app)]
+
+
+def inputs_digest(app: Sphinx) -> str:
+    digest = hashlib.sha256()
+    for name, extension in sorted(app.extensions.items()):
+        digest.update(f"{name} {extension.version}\n".encode())
+    for folder in dict.fromkeys(input_folders(app)):
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*")) if folder.is_dir() else []
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(folder.parent)}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def rewrite_all_if_changed(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    record = Path(app.outdir, RECORD)
+    DIGESTS[app] = inputs_digest(app)
+    recorded = record.read_text().strip() if record.is_file() else None
+    if recorded == DIGESTS[app]:
+        return []
+    if recorded is not None:
+        logger.info(
+            "shared_inputs: static files, templates or extensions changed; every page is written again"
+        )
+    return sorted(env.found_docs - added - changed)
+
+
+def record_inputs(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is None and app in DIGESTS:
+        Path(app.outdir, RECORD).write_text(DIGESTS.pop(app) + "\n")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("env-get-outdated", rewrite_all_if_changed)
+    app.connect("build-finished", record_inputs)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
