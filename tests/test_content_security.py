@@ -108,12 +108,39 @@ def strict(corpus):
     return result
 
 
+# Sphinx's own entry point, reporting how long it ran and its peak memory.
+MEASURED = """
+import resource, sys, time
+from sphinx.cmd.build import main
+start = time.monotonic()
+code = main(sys.argv[1:])
+peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"measured: {time.monotonic() - start:.1f} s {peak_mib:.0f} MiB", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 @pytest.fixture(scope="module")
 def lenient(corpus):
     out = corpus["base"] / "lenient" / "html"
-    result = lenient_build(corpus["source"], out, env=corpus["env"])
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED, "-q", "-b", "html", str(corpus["source"]), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=corpus["env"],
+    )
     assert result.returncode == 0, result.stderr
+    seconds, mebibytes = re.search(r"measured: ([\d.]+) s (\d+) MiB", result.stderr).groups()
+    corpus["measured"] = float(seconds), int(mebibytes)
     return out
+
+
+def test_the_whole_corpus_builds_within_a_minute_and_a_gigabyte(corpus, lenient):
+    """Every attack at once, the huge options and the endless includes among them, stays
+    within the budget one content page may cost: a minute and a gigabyte."""
+    seconds, mebibytes = corpus["measured"]
+    assert seconds < 60 and mebibytes < 1024, corpus["measured"]
 
 
 @pytest.fixture(scope="module")
@@ -594,25 +621,22 @@ def test_make_serve_serves_the_built_site_on_127_0_0_1_only(tmp_path):
         server.wait(timeout=10)
 
 
-def test_pages_read_from_disk_run_no_script_so_no_other_file_reads_notes(browser, site, tmp_path):
-    """In Chromium every HTML file opened from disk shares one origin, and with it the
-    notes. A browser cannot check a signed script read from disk, so there no script runs
-    and no note is written where any other local file could read it; `make serve` is the
-    way to read with notes (README, privacy page)."""
+def test_pages_read_from_disk_share_one_origin_with_every_local_file(browser, site, tmp_path):
+    """Why the privacy page and README send readers to `make serve`: in Chromium, any other
+    HTML file opened from disk reads the notes written on pages opened from disk."""
     section = site("html") / "week7" / "05-boundaries-in-connection.html"
+    other = tmp_path / "someone-elses.html"
+    other.write_text("<!DOCTYPE html><title>Another file</title><p>Nothing to do with the course.</p>")
     context = browser.new_context()
     try:
         page = context.new_page()
-        blocked = []
-        page.on(
-            "console", lambda message: blocked.append(message.text) if "integrity" in message.text else None
+        page.goto(section.as_uri())
+        page.locator(".course-card.reflection textarea").first.fill("A thought written from disk.")
+        page.goto(other.as_uri())
+        read = page.evaluate(
+            "Object.values(localStorage).some(v => v.includes('A thought written from disk.'))"
         )
-        page.goto(section.as_uri(), wait_until="load")
-        assert page.locator(".course-card.reflection").count() > 0
-        assert page.locator(".course-card.reflection textarea").count() == 0
-        assert page.evaluate("localStorage.length") == 0
-        assert blocked, "the scripts were refused for their signature"
-        assert page.locator("article").inner_text().strip()
+        assert read is True
     finally:
         context.close()
 
@@ -652,40 +676,40 @@ def test_the_whole_written_page_is_checked_head_and_navigation_too(make_app, tmp
     page = soup(app.outdir / "index.html")
     assert page.select('script[src*="payload"], meta[http-equiv="refresh"], link[href*="restyle"]') == []
     assert page.select("[onclick]") == [] and "display: none" not in str(page.select("style"))
-    assert page.select_one(POLICY_META) and page.select('script[src*="furo.js"][integrity]')
+    assert page.select_one(POLICY_META) and page.select('script[src*="furo.js"]')
     assert "Text of the page." in page.select_one("article").get_text()
 
 
-def test_the_policy_runs_scripts_only_by_hash(site):
-    directives = dict(
-        part.strip().split(" ", 1) for part in policy_of(site("html") / "week7" / "workbook.html").split(";")
-    )
-    assert all(
-        re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", token) for token in directives["script-src"].split()
-    )
+def test_script_files_run_only_from_the_script_folder(site):
+    """The page's first script adds the policy that names the site's script folder and
+    search index; the policy allows it, and only it, of everything the page writes inline."""
+    from course_site.content_security.policy import SCRIPT_FOLDER, sha256
+
     page = soup(site("html") / "week7" / "workbook.html")
-    signed = {script["integrity"].removeprefix("sha256-") for script in page.select("script[src]")}
-    assert len(signed) == len(page.select("script[src]")) > 3
-    assert {f"'sha256-{value}'" for value in signed} <= set(directives["script-src"].split())
+    first = page.select_one("head script")
+    assert first.string == SCRIPT_FOLDER and first["data-root"] == "../"
+    assert first.find_previous_sibling("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    directives = dict(
+        part.strip().split(" ", 1) for part in policy_of(site("html") / "index.html").split(";")
+    )
+    assert sha256(SCRIPT_FOLDER) in directives["script-src"].split()
+    assert (
+        "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    )
 
 
 def test_no_file_of_the_site_runs_unless_it_is_the_sites_own_script(browser, lenient, tmp_path):
-    """Whatever got a <script src> onto a page: a file the site ships (a download whose bytes
-    are JavaScript) does not run, whether it names no signature, a signature of its own or
-    the signature of a script that may run; the site's own scripts still do."""
-    import base64
-    import hashlib
-
+    """Whatever got a <script src> onto a page: a file content ships (a download, an image,
+    a page's source, whose bytes are JavaScript) does not run, however it is named; the
+    site's own scripts still do."""
     out = tmp_path / "html"
     shutil.copytree(lenient, out)
-    (out / "_downloads" / "payload.txt").write_text("window.pwned = 'from a download';\n")
-    own = base64.b64encode(hashlib.sha256(b"window.pwned = 'from a download';\n").digest()).decode()
-    theirs = soup(out / "index.html").select_one('script[src*="furo.js"]')["integrity"]
+    payloads = ["_downloads/payload.txt", "_images/payload.png", "_sources/payload.md.txt", "payload.js"]
+    for payload in payloads:
+        (out / payload).parent.mkdir(exist_ok=True)
+        (out / payload).write_text(f"window.pwned = {payload!r};\n")
     page_file = out / "index.html"
-    injected = "".join(
-        f'<script src="_downloads/payload.txt"{signature}></script>'
-        for signature in ("", f' integrity="sha256-{own}"', f' integrity="{theirs}"')
-    )
+    injected = "".join(f'<script src="{payload}"></script>' for payload in payloads)
     page_file.write_text(page_file.read_text().replace("</head>", injected + "</head>", 1))
     server = LocalServer(out)
     try:
@@ -693,15 +717,15 @@ def test_no_file_of_the_site_runs_unless_it_is_the_sites_own_script(browser, len
             page.wait_for_timeout(150)
             assert page.evaluate("typeof window.pwned") == "undefined"
             assert page.evaluate("document.body.dataset.theme"), "the theme's own script ran"
+            assert page.evaluate("document.documentElement.classList.contains('no-js')") is False
     finally:
         server.close()
 
 
-def test_a_rebuild_signs_every_page_with_the_scripts_as_written(tmp_path):
-    """A changed script changes the signature every page carries, not only the pages the
-    edit touched; the search index, written after the pages, is signed as finally written."""
-    import base64
-    import hashlib
+def test_a_changed_asset_reaches_every_page_on_the_next_build(tmp_path):
+    """Every page names its scripts and stylesheets with their checksums: a changed script
+    rewrites every page, not only the pages an edit touched."""
+    import zlib
 
     source = tmp_path / "source"
     shutil.copytree(REPO / "tests" / "roots" / "test-notes", source)
@@ -711,24 +735,80 @@ def test_a_rebuild_signs_every_page_with_the_scripts_as_written(tmp_path):
     conf.write_text(conf.read_text() + '\nhtml_static_path = ["_static"]\nhtml_js_files = ["extra.js"]\n')
     out = tmp_path / "html"
 
-    def signatures_are_current() -> list[str]:
+    def stale_checksums() -> list[str]:
         stale = []
         for page in out.rglob("*.html"):
-            for script in soup(page).select("script[src]"):
-                file = (page.parent / script["src"].split("?")[0]).resolve()
-                if (
-                    script.get("integrity")
-                    != "sha256-" + base64.b64encode(hashlib.sha256(file.read_bytes()).digest()).decode()
-                ):
-                    stale.append(f"{page.name}: {script['src']}")
+            for script in soup(page).select('script[src*="?v="]'):
+                path, checksum = script["src"].split("?v=")
+                if f"{zlib.crc32((page.parent / path).resolve().read_bytes()):08x}" != checksum:
+                    stale.append(f"{page.name}: {path}")
         return stale
 
     assert sphinx_build(source, out, "html").returncode == 0
-    assert signatures_are_current() == []
+    assert stale_checksums() == []
     (source / "_static" / "extra.js").write_text("window.extra = 2;\n")
-    section = next(p for p in source.glob("*.md") if p.stem not in ("index", "privacy"))
-    section.write_text(section.read_text() + "\nA sentence added for the search index.\n")
+    section = source / "section.md"
+    section.write_text(section.read_text() + "\nA sentence added.\n")
     result = sphinx_build(source, out, "html", quiet=False)
     assert result.returncode == 0, result.stderr
     assert "every page is written again" in result.stdout
-    assert signatures_are_current() == []
+    assert stale_checksums() == []
+    again = sphinx_build(source, out, "html", quiet=False)
+    assert "every page is written again" not in again.stdout and "writing output... [" not in again.stdout
+
+
+OVERLAYS = """
+```{button-link} https://example.org/
+:click-parent:
+
+Away
+```
+
+:::{container} back-to-top sd-stretched-link
+A block that takes the theme's fixed place.
+:::
+
+"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_click_into_the_notes_box_or_the_care_line_stays_there(browser, tmp_path, width):
+    """What would lay a link or a block over the page is refused, so the reader's click
+    into the notes box, and onto the care line, reaches them and leaves nothing."""
+    source = tmp_path / "course"
+    shutil.copytree(REPO / "tests" / "roots" / "test-guide", source)
+    conf = source / "conf.py"
+    conf.write_text(
+        conf.read_text().replace(
+            '"course_site.reader_guide"', '"course_site.reader_guide", "course_site.content_security"'
+        )
+        + '\nhtml_theme = "furo"\ncourse_cards_notes = True\n'
+    )
+    section = source / "week1" / "01-arriving.md"
+    title, _, rest = section.read_text().partition("\n")
+    section.write_text(title + "\n" + OVERLAYS + rest)
+    result = lenient_build(source, tmp_path / "html")
+    assert result.returncode == 0, result.stderr
+    assert "[content_security.layout]" in result.stderr
+    server = LocalServer(tmp_path / "html")
+    try:
+        with visit(browser, server, "week1/01-arriving.html", width=width, height=800) as (
+            page,
+            traffic,
+        ):
+            target = page.url
+            for selector in (".course-card.reflection textarea", ".course-care-line"):
+                element = page.locator(selector).first
+                element.scroll_into_view_if_needed()
+                box = element.bounding_box()
+                on_top = page.evaluate(
+                    "([x, y, selector]) => document.querySelector(selector).contains(document.elementFromPoint(x, y))",
+                    [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, selector],
+                )
+                assert on_top, f"{selector} is under something"
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.wait_for_timeout(100)
+                assert page.url == target
+            assert traffic.offsite == []
+    finally:
+        server.close()

@@ -10,8 +10,8 @@ on the site's origin. So:
    nothing is fetched.
 3. ``page``: each written page is read again whole with an HTML5 parser and compared with
    its ``frame``, what its template writes with no content; anything else fails the build.
-4. ``policy``: a strict Content-Security-Policy on every page, hashed from the frame, and
-   every script signed with the hash of its file, so only the site's own scripts run.
+4. ``policy``: a strict Content-Security-Policy on every page, hashed from the frame,
+   that runs script files only from the site's script folder.
 
 Whatever is refused is a located warning typed ``content_security.<rule>`` (``html``,
 ``meta``, ``url``, ``remote``, ``file``, ``path``, ``fetch``, ``page``) that fails the
@@ -27,7 +27,7 @@ from sphinx.util import logging
 from .content import ContentPolicy
 from .files import CONFINED_DIRECTIVES
 from .limits import bound_parsers
-from .page import check_pages, sign_late_scripts
+from .page import check_pages
 from .policy import add_policy
 from .sources import setup_sources
 
@@ -45,7 +45,7 @@ def announce_live_preview(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Only `make livehtml` sets this: sphinx-autobuild injects an inline reload script.
-    # Every page carries its scripts' signatures, so a changed script rewrites every page.
+    # Every page carries its assets' checksums, so a changed asset rewrites every page.
     app.setup_extension("course_site.shared_inputs")
     app.add_config_value("content_security_live_preview", False, "html", types=frozenset({bool}))
     setup_sources(app)
@@ -55,6 +55,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", announce_live_preview)
     app.connect("builder-inited", bound_parsers)
     app.connect("builder-inited", check_pages)
-    app.connect("build-finished", sign_late_scripts)
     app.connect("html-page-context", add_policy, priority=1000)
     return {"version": "0.3.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,19 +1,14 @@
 """What a page's template writes when the page has no content: its frame.
 
-The written page is compared with it (``page``), the policy is hashed from it (``policy``)
-and its scripts are signed from it, so nothing a page's content holds can add to any of
-them. Rendered once per template, folder, asset list and address, with every value that
+The written page is compared with it (``page``) and the policy is hashed from it
+(``policy``), so nothing a page's content holds can add to either. Rendered once per template, folder, asset list and address, with every value that
 carries content emptied.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import posixpath
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -42,14 +37,6 @@ CONTENT_KEYS = (
 ACTIVE = frozenset(
     "script style link meta base iframe frame frameset object embed applet form template portal".split()
 )
-# Sphinx writes these after every page, so a page's signature of them is settled at the
-# end of the build (``page.sign_late_scripts``).
-LATE_SCRIPTS = frozenset({"searchindex.js"})
-SCRIPT_TAG = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
-
-
-def digest(data: bytes) -> str:
-    return base64.b64encode(hashlib.sha256(data).digest()).decode()
 
 
 def fingerprint(node) -> tuple:
@@ -62,22 +49,9 @@ class Frame:
     elements: frozenset[tuple]
     # (element, attribute) pairs the template writes, for content's elements of those kinds.
     shapes: frozenset[tuple[str, str]]
-    # Each <script src> opening tag as written, and as written with its integrity.
-    signed: dict[str, str]
-    # The digests of the files those scripts load (outdir-relative path: digest).
-    files: dict[str, str]
     inline_scripts: frozenset[str]
     styles: frozenset[str]
     style_attributes: frozenset[str]
-
-
-def script_file(page_folder: str, src: str) -> str | None:
-    """The output-relative path ``src`` loads, if it is a file of this site."""
-    path = src.split("?", 1)[0].split("#", 1)[0]
-    if ":" in path or path.startswith("/"):
-        return None
-    resolved = posixpath.normpath(posixpath.join(page_folder, path))
-    return None if resolved.startswith("..") else resolved
 
 
 def frame_of(app: Sphinx, pagename: str, templatename: str, context: dict) -> Frame:
@@ -94,30 +68,16 @@ def frame_of(app: Sphinx, pagename: str, templatename: str, context: dict) -> Fr
             "css_files": list(styles),
             "toctree": lambda **options: "",
         }
-        cache[key] = build_frame(app, folder, render(app, templatename, empty))
+        cache[key] = build_frame(render(app, templatename, empty))
     return cache[key]
 
 
-def build_frame(app: Sphinx, folder: str, html: str) -> Frame:
+def build_frame(html: str) -> Frame:
     tree = LexborHTMLParser(html)
     nodes = [node for node in tree.root.traverse() if not (node.tag or "-").startswith("-")]
-    signed: dict[str, str] = {}
-    files: dict[str, str] = {}
-    for match in SCRIPT_TAG.finditer(html):
-        tag, path = match.group(0), script_file(folder, match.group(1))
-        if path is None:
-            continue
-        file = Path(app.outdir, path)
-        late = posixpath.basename(path) in LATE_SCRIPTS
-        if not file.is_file() and not late:
-            continue
-        files[path] = digest(file.read_bytes() if file.is_file() else b"")
-        signed[tag] = f'{tag[:-1]} integrity="sha256-{files[path]}">'
     return Frame(
         elements=frozenset(fingerprint(node) for node in nodes),
         shapes=frozenset((node.tag, name) for node in nodes for name in node.attributes),
-        signed=signed,
-        files=files,
         inline_scripts=frozenset(node.text(deep=True) for node in tree.css("script:not([src])")),
         styles=frozenset(node.text(deep=True) for node in tree.css("style")),
         style_attributes=frozenset(node.attributes["style"] or "" for node in tree.css("[style]")),

@@ -2,32 +2,26 @@
 compared with its frame (``frame``: what its template writes with no content). Outside
 what the frame holds as written, the page may hold only what content may: the elements and
 attributes docutils, Sphinx, MyST, sphinx-design and the project's extensions write in an
-article, the page metadata of ``content.ALLOWED_META`` and links to the next and previous
-page. Head, header, sidebars, footer and every script are read, not just the article. If
-anything else reached the page (a bug in the first line, a new extension writing raw
-HTML, a template copying content), the build fails located at the page, and the page
-ships without it.
-
-Then each of the frame's ``<script src>`` is signed with the hash of the file it loads,
-the hash the policy names (``policy``), so a stale or swapped file does not run either.
+article, the page metadata of ``content.ALLOWED_META``, links to the next and previous
+page and the policy (``policy``). Head, header, sidebars, footer and every script are
+read, not just the article. If anything else reached the page (a bug in the first line, a
+new extension writing raw HTML, a template copying content), the build fails located at
+the page, and the page ships without it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .content import ALLOWED_META, warn
-from .frame import ACTIVE, LATE_SCRIPTS, Frame, digest, fingerprint, frame_of
-from .policy import policy
+from .frame import ACTIVE, Frame, fingerprint, frame_of
+from .policy import policy_elements
 from .sanitize import unsafe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 # What docutils, Sphinx, MyST, sphinx-design and the card extension (its notes and reading
 # progress controls are buttons) write in an article.
@@ -109,12 +103,12 @@ def findings(html: str, frame: Frame, extra: frozenset[tuple] = frozenset()) -> 
     return list(dict.fromkeys(found)), tree.html or ""
 
 
-def signs_scripts(app: Sphinx) -> bool:
+def has_policy(app: Sphinx) -> bool:
     return not app.builder.name.startswith("epub") and not app.config.content_security_live_preview
 
 
 class CheckedTemplates:
-    """The builder's templates, with every page they render checked whole and signed."""
+    """The builder's templates, with every page they render checked whole."""
 
     def __init__(self, app: Sphinx, templates) -> None:
         self.app = app
@@ -130,10 +124,8 @@ class CheckedTemplates:
             return html
         app = self.app
         frame = frame_of(app, pagename, templatename, context)
-        own_policy = frozenset()
-        if signs_scripts(app):
-            own_policy = frozenset({fingerprint_of_policy(frame)})
-        found, html = findings(html, frame, own_policy)
+        own = policy_elements(frame, context) if has_policy(app) else []
+        found, html = findings(html, frame, frozenset(fingerprint(element) for element in parsed(own)))
         if found:
             warn(
                 f"the written page {app.builder.get_target_uri(pagename)} holds {', '.join(found)}, "
@@ -142,35 +134,14 @@ class CheckedTemplates:
                 "page",
                 pagename if pagename in app.env.all_docs else None,
             )
-        if not signs_scripts(app):
-            return html
-        for tag, signed in frame.signed.items():
-            html = html.replace(tag, signed)
-        output = Path(app.builder.get_output_path(pagename))
-        for path, used in frame.files.items():
-            if Path(path).name in LATE_SCRIPTS:
-                LATE.setdefault(app.builder, []).append((output, path, used))
         return html
 
 
-def fingerprint_of_policy(frame: Frame) -> tuple:
-    return "meta", (("content", policy(frame)), ("http-equiv", "Content-Security-Policy")), None
-
-
-# Pages signed with a script Sphinx writes only after them: (page, script, digest used).
-LATE: WeakKeyDictionary[Builder, list[tuple[Path, str, str]]] = WeakKeyDictionary()
+def parsed(elements: list[str]) -> list:
+    head = LexborHTMLParser("<head>" + "".join(elements) + "</head>").head
+    return list(head.iter()) if head else []
 
 
 def check_pages(app: Sphinx) -> None:
     if app.builder.format == "html" and not isinstance(app.builder.templates, CheckedTemplates):
         app.builder.templates = CheckedTemplates(app, app.builder.templates)
-
-
-def sign_late_scripts(app: Sphinx, exception: BaseException | None) -> None:
-    """Sign again, with the file as finally written, what was signed before it was."""
-    for page, path, used in LATE.pop(app.builder, []):
-        script = Path(app.outdir, path)
-        if exception is None and page.is_file() and script.is_file():
-            now = digest(script.read_bytes())
-            if now != used:
-                page.write_text(page.read_text(encoding="utf-8").replace(used, now), encoding="utf-8")
