@@ -25,11 +25,9 @@ extensions = [
     "course_site.content_security",
     "course_site.site_html",
     "course_site.reader_guide",
-    "course_site.stable_config",
     "course_site.week_ebooks",
-    "course_site.once_per_build",
-    "course_site.kept_bodies",
-    "course_site.fast_navigation",
+    "course_site.incremental",
+    "build_speedups",
     "course_site.live_warnings",
 ]
 

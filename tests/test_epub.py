@@ -261,10 +261,8 @@ def png(width: int) -> bytes:
 
 
 def test_each_book_is_written_as_if_it_were_the_only_one(tmp_path):
-    """One builder writes every book of a build, in a copy of the build alongside the
-    site's pages: nothing of one book (its images, its file ids, its folder) reaches the
-    next, the site's own files get none of theirs, and a book written alone, in the build's
-    own process, has the same bytes."""
+    """One builder writes every book of a build, after the site's pages: nothing of one book (its images, its file ids, its folder) reaches the
+    next, the site's own files get none of theirs, and a book written alone has the same bytes."""
     source = tmp_path / "src"
     shutil.copytree(EBOOKS_ROOT, source)
     for week, page in (("week1", "01-arriving.md"), ("week2", "01-looking.md")):
@@ -286,50 +284,44 @@ def test_each_book_is_written_as_if_it_were_the_only_one(tmp_path):
     for name, data in together.items():
         # Without its file, a book is written again, and alone, by a builder of its own.
         (out / "ebooks" / name).unlink()
-        _, result = tiny_build(tmp_path / "out", "-D", "week_ebooks_alongside=0", source=source)
+        _, result = tiny_build(tmp_path / "out", source=source)
         assert result.returncode == 0 and not result.stderr, result.stderr
         assert (out / "ebooks" / name).read_bytes() == data, f"{name} differs when written alone"
 
 
-@pytest.mark.parametrize("alongside", [True, False])
-def test_the_books_are_written_by_a_copy_of_the_build_alongside_its_pages(
-    alongside, make_app, tmp_path, monkeypatch
-):
-    """On a machine with two cores the books take the second while the site writes its
-    pages; with ``week_ebooks_alongside = False`` (or one core) the build writes them itself,
-    after its pages."""
+def test_the_books_are_written_by_the_build_itself_after_its_pages(make_app, tmp_path, monkeypatch):
     from course_site import week_ebooks
 
-    writers = tmp_path / "writers.txt"
+    writers = []
     write_book = week_ebooks.write_book
+    site = {}
 
     def recorded(app, book, week, number, target):
-        with writers.open("a") as record:
-            record.write(f"{os.getpid()}\n")
+        writers.append((os.getpid(), id(book), (site["out"] / "week2" / "index.html").is_file()))
         write_book(app, book, week, number, target)
 
     monkeypatch.setattr(week_ebooks, "write_book", recorded)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     shutil.copytree(EBOOKS_ROOT, tmp_path / "src")
-    app = make_app("html", srcdir=tmp_path / "src", confoverrides={"week_ebooks_alongside": alongside})
+    app = make_app("html", srcdir=tmp_path / "src")
+    site["out"] = app.outdir
     app.build()
     assert sorted(path.name for path in (app.outdir / "ebooks").iterdir()) == [
         "tiny-course-week1.epub",
         "tiny-course-week2.epub",
     ]
-    processes = writers.read_text().split()
-    assert len(processes) == 2 and len(set(processes)) == 1
-    assert (processes[0] != str(os.getpid())) is alongside
+    assert len(writers) == 2 and len(set(writers)) == 1, "one builder, in the build's process"
+    assert writers[0] == (os.getpid(), writers[0][1], True)
 
 
-def test_a_copy_of_the_build_that_dies_gives_one_located_warning_per_book(make_app, tmp_path, monkeypatch):
+def test_a_book_that_cannot_be_written_gives_one_located_warning_and_the_site_stays(
+    make_app, tmp_path, monkeypatch
+):
     from course_site import week_ebooks
 
-    def killed(app, book, week, number, target):
-        os._exit(3)
+    def failing(app, book, week, number, target):
+        raise OSError("disk full")
 
-    monkeypatch.setattr(week_ebooks, "write_book", killed)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(week_ebooks, "write_book", failing)
     shutil.copytree(EBOOKS_ROOT, tmp_path / "src")
     app = make_app("html", srcdir=tmp_path / "src")
     app.build()
@@ -341,10 +333,7 @@ def test_a_copy_of_the_build_that_dies_gives_one_located_warning_per_book(make_a
         ["week2", "index.md"],
     ], warnings
     assert all(
-        line.endswith(
-            "could not be written: the process writing them ended with exit code 3 [week_ebooks.build]"
-        )
-        for line in warnings
+        line.endswith("could not be written: OSError: disk full [week_ebooks.build]") for line in warnings
     ), warnings
     assert (app.outdir / "week2" / "index.html").is_file()
     assert not list((app.outdir / "ebooks").iterdir())

@@ -4,13 +4,12 @@ Each module is an extension with its own ``setup()``, loaded by name (for instan
 ``course_site.content_security``), so a test project can load one alone. The installable
 card extension is ``course_cards``; nothing here is part of that wheel.
 
-General-purpose pieces, which know nothing of the course and could serve any Furo site:
+General-purpose pieces, which know nothing of the course and could serve any Sphinx site
+(the speed-ups are a package of their own, ``build_speedups``):
 
 - ``content_security``: what page content may contain, and the Content-Security-Policy.
-- ``fast_navigation``: Furo's site navigation rendered once per build.
-- ``once_per_build``: work Sphinx repeats for every page (stems, titles) done once per build.
-- ``kept_bodies``: a page written again only for its navigation keeps its body from the last build.
-- ``stable_config``: no "configuration changed" on unchanged rebuilds.
+- ``incremental``: rebuilds write what clean builds write, whatever the theme (#5506).
+- ``shared_inputs``: every page written again when an asset, template or extension changes.
 - ``site_html``: corrections to the HTML Sphinx writes for Furo's chrome.
 
 The course's own rules and outputs, which know its weeks and sections:

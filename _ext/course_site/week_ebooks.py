@@ -5,9 +5,7 @@ offline.
 Each week whose book would change (its pages read again, reordered or retitled, or
 another week's page it names retitled) gets its e-book written again by an EPUB builder
 that shares the build's environment: no source is read a second time, and one builder
-writes every book of the build. Where the machine has a second core, a forked copy of the
-build writes them while the site writes its pages (``week_ebooks_alongside``); else the
-build writes them after its pages. The book holds the week's pages in the order of the
+writes every book of the build, after the site's pages. The book holds the week's pages in the order of the
 week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list; links to pages
 outside the week become links to the site when ``html_baseurl`` is set, and plain text
 otherwise. Its metadata says who wrote it, in which language, and what it offers readers
@@ -25,8 +23,6 @@ import hashlib
 import html
 import json
 import logging as std_logging
-import multiprocessing
-import os
 import posixpath
 import re
 import shutil
@@ -34,7 +30,7 @@ import time
 import uuid
 import zipfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -533,25 +529,12 @@ def write_books(app: Sphinx, books: dict[str, tuple[str, str]]) -> list[Written]
     return written
 
 
-def write_books_in_a_copy(app: Sphinx, books: dict[str, tuple[str, str]], pipe: Any) -> None:
-    """In a forked copy of the build: the books, and what writing them gave, to the build."""
-    try:
-        pipe.send(write_books(app, books))
-    except BaseException as error:
-        pipe.send(f"{type(error).__name__}: {error}")
-    finally:
-        pipe.close()
-
-
 @dataclass
 class Writing:
-    """The books one build writes: which, and the copy of the build writing them."""
+    """The books one build writes, and the filter that gives each warning once."""
 
     once: OncePerBuild
     books: dict[str, tuple[str, str]]
-    main_process: int = field(default_factory=os.getpid)
-    copy: Any = None
-    results: Any = None
 
 
 WRITINGS: WeakKeyDictionary[Any, Writing] = WeakKeyDictionary()
@@ -567,44 +550,6 @@ def start(app: Sphinx, builder: Any) -> None:
         # First, before Sphinx counts the warning.
         handler.filters.insert(0, once)
     WRITINGS[app.builder] = Writing(once, books_to_write(app))
-
-
-def write_alongside(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """With the first page the site writes (its static files are in place by then), a
-    forked copy of the build starts writing the books from the same doctrees, on another
-    core, while the site writes its pages; the build gives their warnings when it ends."""
-    writing = WRITINGS.get(app.builder)
-    if (
-        writing is None
-        or writing.copy is not None
-        or not writing.books
-        or os.getpid() != writing.main_process
-        or not app.config.week_ebooks_alongside
-        or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=write_books_in_a_copy, args=(app, writing.books, sending), daemon=True)
-    process.start()
-    sending.close()
-    writing.copy, writing.results = process, receiving
-
-
-def results_of(app: Sphinx, writing: Writing) -> list[Written]:
-    """The books' results: from the copy of the build writing them, or written now."""
-    if writing.copy is None:
-        return write_books(app, writing.books)
-    try:
-        results = writing.results.recv()
-    except (EOFError, OSError):
-        results = f"the process writing them ended with exit code {writing.copy.exitcode}"
-    finally:
-        writing.copy.join()
-    if isinstance(results, str):
-        return [Written(week, [], results) for week, _ in writing.books.values()]
-    return results
 
 
 def give_results(app: Sphinx, writing: Writing, results: list[Written]) -> None:
@@ -638,11 +583,8 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
         return
     try:
         if exception is None:
-            give_results(app, writing, results_of(app, writing))
+            give_results(app, writing, write_books(app, writing.books))
     finally:
-        if writing.copy is not None and writing.copy.is_alive():
-            writing.copy.terminate()
-            writing.copy.join()
         for handler in warning_handlers():
             if writing.once in handler.filters:
                 handler.filters.remove(writing.once)
@@ -650,9 +592,7 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
-    app.add_config_value("week_ebooks_alongside", True, "", types=frozenset({bool}))
     app.connect("write-started", start)
-    app.connect("doctree-resolved", write_alongside)
     app.connect("html-page-context", no_site_navigation, priority=100)
     app.connect("html-page-context", link_from_the_week_page)
     app.connect("build-finished", build_ebooks)

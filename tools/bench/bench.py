@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from course import REPO, VARIANTS, generate
 
 LABELS = dict(zip(VARIANTS, "ABC", strict=True))
-PLAIN_FURO = ("-D", "fast_navigation=0")
+PLAIN_FURO = ("-D", "build_speedups_navigation=0")
 NO_EBOOKS = ("-D", "week_ebooks=0")
 # Label, generated variant, sphinx-build options; interleaved in this order.
 BUILDS = [
@@ -167,18 +167,23 @@ def incremental(weeks: int, work: Path, edit: tuple[str, str] = EDIT, runs: int 
 
 
 def copy_site(dest: Path) -> Path:
-    """What a build of the site reads: the repository but its tooling and build output,
-    and of the tests only the author's reference text."""
-    ignore = shutil.ignore_patterns("__pycache__", "node_modules")
+    """What a build of the site reads: the repository's files but its tooling, and of the
+    tests only the author's reference text. Files git ignores (build output, a virtualenv,
+    a Debian root with device files) are never copied."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     dest.mkdir(parents=True)
-    for source in REPO.iterdir():
-        if source.name in NOT_SITE:
+    for name in sorted(set(filter(None, listed.split("\0")))):
+        source = REPO / name
+        top = name.split("/", 1)[0]
+        if (top in NOT_SITE and not name.startswith("tests/data/")) or not source.is_file():
             continue
-        if source.is_dir():
-            shutil.copytree(source, dest / source.name, ignore=ignore)
-        else:
-            shutil.copy(source, dest / source.name)
-    shutil.copytree(REPO / "tests" / "data", dest / "tests" / "data")
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, dest / name)
     return dest
 
 

@@ -1,7 +1,8 @@
-"""The navigation rendered once per build (_ext/course_site/fast_navigation.py): byte for byte what Furo
-writes, for the real site and for every kind of toctree, with html and dirhtml, serial and
-parallel, on a first build and on rebuilds; and Furo's own code wherever that cannot be
-promised, said in an info message that a -W build lets pass."""
+"""The speed-ups (_ext/build_speedups): the navigation rendered once per build is byte for
+byte what Furo writes, for the real site and for every kind of toctree, with html and
+dirhtml, serial and parallel, on a first build and on rebuilds; Furo's own code runs
+wherever that cannot be promised, said in an info line that a -W build lets pass; every
+private upstream name they rely on is there; stems and the collector change nothing."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from build_speedups import navigation, upstream
 
 from conftest import REPO, soup, sphinx_build, two_at_a_time
-from course_site import fast_navigation
 
 NAV_ROOT = REPO / "tests" / "roots" / "test-navigation"
 CUT_ONCE = "navigation rendered once"
-EVERY_PAGE = ("-v", "-D", "fast_navigation_check_every_page=1")
-PLAIN = ("-D", "fast_navigation=0")
+EVERY_PAGE = ("-v", "-D", "build_speedups_check_every_page=1")
+PLAIN = ("-D", "build_speedups_navigation=0")
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -39,7 +40,7 @@ def plain_and_fast(source: Path, base: Path, builder: str, *options: str):
     )
     for result in (plain, fast):
         assert result.returncode == 0 and not result.stderr, result.stderr
-    messages = [line for line in fast.stdout.splitlines() if "fast_navigation:" in line]
+    messages = [line for line in fast.stdout.splitlines() if "build_speedups:" in line]
     assert len(messages) == 1 and CUT_ONCE in messages[0], messages
     return base / "plain", base / "fast"
 
@@ -69,11 +70,11 @@ def test_the_real_site_is_written_as_furo_writes_it(tmp_path, builder, jobs):
 
 def test_every_page_is_served_from_the_one_rendering(make_app, tmp_path):
     app = build_in_process(
-        make_app, copy_root(tmp_path), tmp_path / "build", fast_navigation_check_every_page=True
+        make_app, copy_root(tmp_path), tmp_path / "build", build_speedups_check_every_page=True
     )
     pages = [p for p in app.outdir.rglob("*.html")]
     assert len(pages) >= 14
-    assert fast_navigation.STATES[app.builder].fast_pages == len(pages)
+    assert navigation.STATES[app.builder].fast_pages == len(pages)
 
 
 def copy_root(tmp_path: Path, name: str = "src") -> Path:
@@ -104,7 +105,10 @@ def test_rebuilds_after_an_edit_and_a_rename_write_what_furo_writes(make_app, tm
             builddir=tmp_path / f"build-{mode}",
             freshenv=True,
             warningiserror=True,
-            confoverrides={"fast_navigation": mode == "fast", "fast_navigation_check_every_page": True},
+            confoverrides={
+                "build_speedups_navigation": mode == "fast",
+                "build_speedups_check_every_page": True,
+            },
         )
         for mode in ("plain", "fast")
     }
@@ -141,7 +145,7 @@ def test_rebuilds_after_an_edit_and_a_rename_write_what_furo_writes(make_app, tm
         (source / "c" / "y.rst").rename(source / "c" / "z.rst")
 
     assert {"a/second.html", "c/z.html"} <= edit(rename)
-    assert fast_navigation.STATES[apps["fast"].builder].fast_pages > 0
+    assert navigation.STATES[apps["fast"].builder].fast_pages > 0
 
 
 def add_only(source: Path) -> None:
@@ -190,14 +194,14 @@ OWN_TOCTREE = add_extension(
 
 def untested(name: str, value):
     def change(monkeypatch) -> None:
-        monkeypatch.setattr(fast_navigation, name, value)
+        monkeypatch.setattr(upstream, name, value)
 
     return change
 
 
 def a_wrong_page(monkeypatch) -> None:
-    page = fast_navigation.Navigation.page
-    monkeypatch.setattr(fast_navigation.Navigation, "page", lambda self, b, name: page(self, b, name) + " ")
+    page = navigation.Navigation.page
+    monkeypatch.setattr(navigation.Navigation, "page", lambda self, b, name: page(self, b, name) + " ")
 
 
 FALLBACKS = {
@@ -224,38 +228,55 @@ def test_where_its_promise_may_not_hold_furo_renders_and_says_so(make_app, tmp_p
             change_code(monkeypatch)
         # warningiserror: the message is information, never a warning that breaks -W.
         apps[mode] = build_in_process(
-            make_app, source, tmp_path / f"build-{mode}", builder, fast_navigation=mode == "fast"
+            make_app, source, tmp_path / f"build-{mode}", builder, build_speedups_navigation=mode == "fast"
         )
     status = apps["fast"].status.getvalue()
-    assert "fast_navigation: " in status and message in status, status
-    assert status.count("fast_navigation: ") == 1
-    assert "fast_navigation" not in apps["fast"].warning.getvalue()
+    assert "build_speedups: the navigation speed-up is off: " in status and message in status, status
+    assert status.count("build_speedups: ") == 1
+    assert "build_speedups" not in apps["fast"].warning.getvalue()
     assert_same_files(apps["plain"].outdir, apps["fast"].outdir)
 
 
 def test_the_private_names_it_relies_on_are_there(make_app, tmp_path):
-    """The private names fast_navigation's docstring cites, in the installed Sphinx and
-    Furo: when a release renames one, this fails before the fallbacks hide it."""
-    import functools
-
-    from furo.navigation import get_navigation_tree
-    from sphinx.environment import BuildEnvironment
-    from sphinx.search import IndexBuilder
-
-    assert get_navigation_tree.__wrapped__ is not get_navigation_tree
-    assert "_get_local_toctree" in vars(fast_navigation.StandaloneHTMLBuilder)
-    assert isinstance(vars(BuildEnvironment)["master_doctree"], functools.cached_property)
-    seen = {}
-
-    def record(app, pagename, templatename, context, doctree) -> None:
-        seen[pagename] = context["toctree"].__qualname__
-        seen["search terms"] = hasattr(app.builder.indexer, "_mapping") and hasattr(
-            app.builder.indexer, "_title_mapping"
-        )
-
+    """The canary: every private name ``upstream`` cites is in the installed Sphinx and
+    Furo, and the builder's own toctree is the one it names; when a release renames one,
+    this fails before the fallbacks hide it."""
+    assert upstream.missing() == [] and upstream.untested() is None
+    seen = set()
     app = make_app("html", srcdir=copy_root(tmp_path), builddir=tmp_path / "build", freshenv=True)
-    app.connect("html-page-context", record, priority=100)
+    app.connect(
+        "html-page-context",
+        lambda app, name, template, context, doctree: seen.add(context["toctree"].__qualname__),
+        priority=100,
+    )
     app.build()
-    assert seen.pop("search terms") is True
-    assert set(seen.values()) == {fast_navigation.BUILDER_TOCTREE}
-    assert isinstance(app.builder.indexer, IndexBuilder)
+    assert seen == {upstream.BUILDER_TOCTREE}
+
+
+def test_a_speedup_that_turns_off_says_so_in_a_line_ci_looks_for(make_app, tmp_path, monkeypatch):
+    monkeypatch.setattr(upstream, "TESTED_SPHINX", (1, 0))
+    app = build_in_process(make_app, copy_root(tmp_path), tmp_path / "build", "html")
+    status = app.status.getvalue()
+    assert (
+        "build_speedups: the navigation speed-up is off: Furo renders the navigation of every page" in status
+    )
+    workflow = (REPO / ".github" / "workflows" / "newest.yml").read_text()
+    assert "speed-up is off" in workflow
+
+
+def test_stems_and_the_collector_change_nothing_of_the_output(tmp_path):
+    """The site with the speed-ups and without any of them: the same files, byte for byte."""
+    source = copy_root(tmp_path, "src")
+    conf = source / "conf.py"
+    plain_conf = conf.read_text().replace(
+        'extensions = ["build_speedups", "course_site.incremental"]',
+        'extensions = ["course_site.incremental"]',
+    )
+    plain_source = copy_root(tmp_path, "src-plain")
+    (plain_source / "conf.py").write_text(plain_conf)
+    for result in (
+        sphinx_build(source, tmp_path / "fast", "html"),
+        sphinx_build(plain_source, tmp_path / "plain", "html"),
+    ):
+        assert result.returncode == 0, result.stderr
+    assert_same_files(tmp_path / "plain", tmp_path / "fast")

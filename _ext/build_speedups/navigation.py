@@ -1,4 +1,4 @@
-"""fast_navigation: Furo's site navigation, rendered once per build instead of once per page.
+"""Furo's site navigation, rendered once per build instead of once per page.
 
 Furo puts the whole site's navigation into every page: per page, Sphinx resolves and
 renders the global toctree and Furo re-parses that HTML with BeautifulSoup, so a build
@@ -15,15 +15,13 @@ rendered once by the builder, processed once by Furo's own ``get_navigation_tree
 into text and slots. Links are filled in once per folder; per page only the page's branch
 and its links to itself change. The output is byte-identical to Furo's.
 
-What this relies on, tested with Sphinx 9.0.4 and Furo 2025.12.19:
+What this relies on, besides the private names in ``upstream``:
 
 - Furo's ``html-page-context`` handler (priority 500) calls ``context["toctree"]`` with
   ``FURO_ARGUMENTS``, passes the HTML through ``furo.navigation.get_navigation_tree`` and
   stores the result as ``furo_navigation_tree``; that function adds ``has-children``, the
   checkbox and ``checked`` to ``<li>``\\s with a ``<ul>`` and ``current-page`` to the last
   ``<li class="current">``.
-- Sphinx's HTML builder sets ``context["toctree"]`` to a lambda in ``handle_page`` that
-  calls ``_get_local_toctree``: ``global_toctree_for_doc`` + ``render_partial``.
 - ``global_toctree_for_doc`` uses the builder only for ``get_relative_uri`` and marks
   ``current`` from each reference whose target is the page (no anchor) up to the root,
   once per such reference; the HTML writer writes an empty ``href`` as ``#``.
@@ -31,41 +29,24 @@ What this relies on, tested with Sphinx 9.0.4 and Furo 2025.12.19:
   holds ``only`` directives (filtered per page) or a page sets ``tocdepth`` (pruned per
   page), and unless the builder computes links its own way.
 
-Private names it relies on, each checked by ``test_the_private_names_it_relies_on_are_there``
-in tests/test_fast_navigation.py, which fails when an upstream release changes one:
-
-- ``StandaloneHTMLBuilder.handle_page.<locals>.<lambda>``, the ``__qualname__`` of the
-  builder's own ``context["toctree"]``: only that one is known to give Sphinx's tree;
-  a template or extension that sets its own gets Furo's code.
-- ``furo.navigation.get_navigation_tree.__wrapped__``: Furo's function without its
-  ``functools`` cache, which would keep the whole site's HTML once per page and never hit.
-- ``StandaloneHTMLBuilder._get_local_toctree``: a builder that overrides it computes the
-  tree its own way, so it gets Furo's code.
-- ``IndexBuilder._mapping`` and ``_title_mapping`` of Sphinx's search, and the
-  environment's cached property ``master_doctree`` (see the incremental part below).
-
-Where any of that may not hold, Furo's own code runs, and an info message says why (not a
-warning: a new Furo must not break a ``-W`` build). A self-check compares the first page
-each process writes with Furo's own result and falls back on any difference;
-``fast_navigation_check_every_page`` checks every page. ``fast_navigation = False`` turns
-the extension off (the benchmark's "plain Furo")."""
+Where any of that may not hold, Furo's own code runs and ``report`` says why (an info
+line, not a warning: a new Furo must not break a ``-W`` build). A self-check compares the
+first page each process writes with Furo's own result and falls back on any difference;
+``build_speedups_check_every_page`` checks every page. ``build_speedups_navigation =
+False`` turns it off."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
-import pickle
 import posixpath
 import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-import sphinx
 from bs4 import BeautifulSoup, Tag
 from bs4.dammit import EntitySubstitution
 from docutils import nodes
@@ -76,22 +57,21 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from . import upstream
+from .report import report
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
 FURO_ARGUMENTS = {"collapse": False, "titles_only": True, "maxdepth": -1, "includehidden": True}
-TESTED_SPHINX = (9, 0)
-TESTED_FURO = ("2025.12.19",)
 BUILDERS = ("html", "dirhtml")
 HREF = "fn" + secrets.token_hex(8)  # stands for a link's address while its tag is written
-BUILDER_TOCTREE = "StandaloneHTMLBuilder.handle_page.<locals>.<lambda>"
-FOLDERS_KEPT = 64  # every folder of a course of a year (53), for both the digests and the pages
+FOLDERS_KEPT = 64  # every folder of a course of a year (53)
 
 
 class Unsupported(Exception):
@@ -164,7 +144,6 @@ class Folder:
 
     text: str
     starts: list[int]  # where each part starts in the text, and where the last ends
-    digest: bytes
 
 
 class Navigation:
@@ -182,9 +161,7 @@ class Navigation:
         self.parts = self.cut(builder)
 
     def cut(self, builder: StandaloneHTMLBuilder) -> list[str]:
-        from furo.navigation import get_navigation_tree
-
-        furo_navigation = get_navigation_tree.__wrapped__  # Furo's code, without its cache
+        furo_navigation = upstream.furo_navigation()
         recorder = LinkRecorder(self.token)
         nobody = self.token + "-no-page"
         tree = global_toctree_for_doc(builder.env, nobody, recorder, tags=builder.tags, **FURO_ARGUMENTS)  # type: ignore[arg-type]
@@ -286,7 +263,7 @@ class Navigation:
             )
         starts = [0, *itertools.accumulate(map(len, parts))]
         text = "".join(parts)
-        self.folders[name] = Folder(text, starts, hashlib.sha256(text.encode()).digest())
+        self.folders[name] = Folder(text, starts)
         if len(self.folders) > FOLDERS_KEPT:
             self.folders.popitem(last=False)
         return self.folders[name]
@@ -319,19 +296,6 @@ class Navigation:
         pieces.append(folder.text[end:])
         return "".join(pieces)
 
-    def digest(self, builder: StandaloneHTMLBuilder, pagename: str) -> bytes:
-        """Changes exactly when the page's navigation does, without writing it out."""
-        folder = self.folder(builder, pagename)
-        return folder.digest + repr(self.changes(builder, pagename)).encode()
-
-
-@dataclass
-class PageRecord:
-    """What each page of the output carries from other pages, kept between builds."""
-
-    carries: dict[str, str] = field(default_factory=dict)  # page -> digest
-    links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
-
 
 @dataclass
 class BuildState:
@@ -341,14 +305,12 @@ class BuildState:
     pages: dict[str, Callable[..., str]] = field(default_factory=dict)  # the builder's toctree, by page
     fast_pages: int = 0
     told: set[str] = field(default_factory=set)
-    record: PageRecord | None = None
-    pages_by_uri: dict[str, str] = field(default_factory=dict)  # normalised target URI -> page
 
     def tell(self, message: str, *args: str) -> None:
-        """An info message, once per build and process: not a warning, so -W builds go on."""
+        """Once per build and process."""
         if message not in self.told:
             self.told.add(message)
-            logger.info("fast_navigation: " + message, *args)
+            report("navigation", message % args)
 
 
 STATES: WeakKeyDictionary[Builder, BuildState] = WeakKeyDictionary()
@@ -356,16 +318,14 @@ STATES: WeakKeyDictionary[Builder, BuildState] = WeakKeyDictionary()
 
 def why_not(app: Sphinx) -> str | None:
     """Why this build cannot use the fast navigation, or None when it can."""
-    import furo
-
     builder = app.builder
     if builder.name not in BUILDERS:
         return f"the {builder.name} builder"
-    if sphinx.version_info[:2] != TESTED_SPHINX:
-        return f"Sphinx {sphinx.__display_version__} (tested: {'.'.join(map(str, TESTED_SPHINX))}.x)"
-    if furo.__version__ not in TESTED_FURO:
-        return f"Furo {furo.__version__} (tested: {', '.join(TESTED_FURO)})"
-    for method in ("get_relative_uri", "_get_local_toctree", "render_partial"):
+    if reason := upstream.untested():
+        return reason
+    if missing := upstream.missing():
+        return f"missing upstream: {', '.join(missing)}"
+    for method in ("get_relative_uri", upstream.LOCAL_TOCTREE, "render_partial"):
         if getattr(type(builder), method) is not getattr(StandaloneHTMLBuilder, method, None):
             return f"a builder with its own {method}"
     return why_not_tree(app.env)
@@ -391,14 +351,14 @@ def render_once(app: Sphinx) -> BuildState:
     """This build's state, with the navigation rendered once."""
     state = STATES[app.builder] = BuildState()
     # Furo's handler runs whenever the theme loaded Furo as an extension.
-    if not app.config.fast_navigation or "furo" not in app.extensions:
+    if not app.config.build_speedups_navigation or "furo" not in app.extensions:
         return state
     state.unsupported = why_not(app)
     if state.unsupported is None:
         try:
             state.navigation = Navigation(app.builder)  # type: ignore[arg-type]
             logger.verbose(
-                "fast_navigation: navigation rendered once, %d of its elements change between pages",
+                "build_speedups: navigation rendered once, %d of its elements change between pages",
                 len(state.navigation.elements),
             )
         except Unsupported as reason:
@@ -414,7 +374,7 @@ def hand_furo_a_placeholder(app: Sphinx, pagename: str, templatename: str, conte
     toctree = context.get("toctree")
     if state is None or toctree is None:
         return
-    if getattr(toctree, "__qualname__", "") != BUILDER_TOCTREE:
+    if getattr(toctree, "__qualname__", "") != upstream.BUILDER_TOCTREE:
         state.tell("a page has its own 'toctree' (first: %s); Furo renders its navigation", pagename)
         return
     assert state.navigation is not None
@@ -445,7 +405,7 @@ def fill_navigation(app: Sphinx, pagename: str, templatename: str, context: dict
         state.navigation = None
         state.tell("Furo renders the navigation from %s on (%s)", pagename, str(reason))
     if fast is not None and (
-        app.config.fast_navigation_check_every_page or os.getpid() not in state.checked_in
+        app.config.build_speedups_check_every_page or os.getpid() not in state.checked_in
     ):
         state.checked_in.add(os.getpid())
         if fast != get_navigation_tree(toctree(**FURO_ARGUMENTS)):
@@ -458,162 +418,17 @@ def fill_navigation(app: Sphinx, pagename: str, templatename: str, context: dict
     context["furo_navigation_tree"] = fast
 
 
-# Incremental builds equal to clean ones. Sphinx writes again the pages whose source
-# changed and the pages whose toctree lists them, but every page here also carries the
-# whole site's navigation, its neighbours' titles and the text of its links to other pages
-# (sphinx-doc/sphinx#5506). So each build records, per page, a digest of the navigation
-# and neighbours the page carries, and which pages its body links to; the next build
-# writes again every page whose digest changed or whose link targets were read again,
-# and deletes the pages of removed documents.
-
-
-def record_path(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / f"fast_navigation-{app.builder.name}.pickle"
-
-
-def load_record(app: Sphinx) -> PageRecord:
-    try:
-        with record_path(app).open("rb") as file:
-            record = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return PageRecord()
-    return record if isinstance(record, PageRecord) else PageRecord()
-
-
-def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    STATES.pop(app.builder, None)
-    READ[app.builder] = set(docnames)
-    # A root document cached by the last build's writing (same process, as in tests)
-    # would hide the root's edits from this one.
-    env.__dict__.pop("master_doctree", None)
-
-
-READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
-
-
-def whole_tree(builder: StandaloneHTMLBuilder) -> str:
-    """The site's toctree as data, for pages whose navigation Furo renders itself."""
-    recorder = LinkRecorder("link")
-    tree = global_toctree_for_doc(builder.env, "", recorder, tags=builder.tags, **FURO_ARGUMENTS)  # type: ignore[arg-type]
-    return "" if tree is None else tree.pformat() + repr(recorder.targets)
-
-
-def carried(builder: StandaloneHTMLBuilder, state: BuildState, relations: dict, page: str, tree: str) -> str:
-    """A digest of what the page carries from other pages: its navigation, and the names
-    and titles of its parents, previous and next pages."""
-    digest = hashlib.sha256()
-    navigation = tree.encode()
-    if state.navigation is not None:
-        try:
-            navigation = state.navigation.digest(builder, page)
-        except Unsupported:
-            navigation = (tree or whole_tree(builder)).encode()
-    digest.update(navigation)
-    parent, previous, following = relations.get(page, (None, None, None))
-    neighbours = [previous, following]
-    while parent:
-        neighbours.append(parent)
-        parent = relations.get(parent, (None,))[0]
-    for name in neighbours:
-        title = builder.env.titles.get(name) if name else None
-        digest.update(f"\0{name}\0{title}".encode())
-    return digest.hexdigest()
-
-
-def remove_output(builder: StandaloneHTMLBuilder, page: str) -> None:
-    """Deletes a removed document's page, and the folders dirhtml made for it if empty."""
-    path = Path(builder.get_outfilename(page))
-    path.unlink(missing_ok=True)
-    outdir = Path(builder.outdir).resolve()
-    folder = path.parent.resolve()
-    while folder != outdir and outdir in folder.parents and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
-
-
-def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Once the environment is complete (sections numbered, so after reading and after
-    Sphinx's own ``env-get-updated`` handlers): render the navigation once, and name the
-    pages whose navigation, neighbours or link targets changed since the last build."""
-    if app.builder.format != "html":
-        return []
-    state = render_once(app)
-    if app.builder.name not in BUILDERS:
-        return []
-    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
-    before = load_record(app)
-    relations = env.collect_relations()
-    tree = "" if state.navigation is not None else whole_tree(builder)
-    carries = {page: carried(builder, state, relations, page, tree) for page in sorted(env.found_docs)}
-    removed = before.carries.keys() - carries.keys()
-    for page in sorted(removed):
-        remove_output(builder, page)
-    changed = READ.pop(app.builder, set()) | removed
-    links = {page: targets for page, targets in before.links.items() if page in carries}
-    state.record = PageRecord(carries, links)
-    # The environment is pickled next: without the root document that resolving the
-    # navigation cached in it (the cached property ``master_doctree``, Sphinx 9.0), which
-    # the next build would otherwise take for the root's current doctree.
-    env.__dict__.pop("master_doctree", None)
-    again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
-    again |= {page for page, targets in links.items() if targets & changed}
-    if again and before.carries:  # on a first build every page is new
-        logger.verbose("fast_navigation: %d pages carry what changed elsewhere", len(again))
-    return sorted(again)
-
-
-def note_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """The pages a page's body links to (resolved, in the main process also when writing
-    in parallel), whose titles and labels its links may show."""
-    state = STATES.get(app.builder)
-    if state is None or state.record is None:
-        return
-    builder = app.builder
-    base = posixpath.dirname(builder.get_target_uri(docname))
-    if not state.pages_by_uri:
-        state.pages_by_uri = {
-            posixpath.normpath(builder.get_target_uri(page) or "."): page for page in app.env.found_docs
-        }
-    targets = set()
-    for reference in doctree.findall(nodes.reference):
-        uri = reference.get("refuri", "").partition("#")[0]
-        if uri and "://" not in uri and not uri.startswith("mailto:"):
-            page = state.pages_by_uri.get(posixpath.normpath(posixpath.join(base, uri)))
-            if page is not None and page != docname:
-                targets.add(page)
-    state.record.links[docname] = targets
-
-
-def drop_emptied_search_terms(app: Sphinx) -> list:
-    """Sphinx's search index keeps a word whose pages were all written again without it,
-    as an empty list, where a clean build has no such word. Its ``IndexBuilder`` keeps
-    the words in ``_mapping`` and ``_title_mapping`` (Sphinx 9.0; the test of this module
-    fails if they are renamed); ``html-collect-pages`` comes after the last page is fed
-    and before the index is written."""
-    indexer = getattr(app.builder, "indexer", None)
-    if indexer is not None:
-        for mapping in (indexer._mapping, indexer._title_mapping):
-            for word in [word for word, pages in mapping.items() if not pages]:
-                del mapping[word]
+def render_once_when_complete(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Once the environment is complete (sections numbered), before any page is written."""
+    if app.builder.format == "html":
+        render_once(app)
     return []
 
 
-def keep_record(app: Sphinx, exception: Exception | None) -> None:
-    state = STATES.get(app.builder)
-    if exception is None and state is not None and state.record is not None:
-        with record_path(app).open("wb") as file:
-            pickle.dump(state.record, file, pickle.HIGHEST_PROTOCOL)
-
-
-def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("fast_navigation", True, "", types=frozenset({bool}))
-    app.add_config_value("fast_navigation_check_every_page", False, "", types=frozenset({bool}))
-    app.connect("env-before-read-docs", note_reading)
+def setup(app: Sphinx) -> None:
+    app.add_config_value("build_speedups_navigation", True, "", types=frozenset({bool}))
+    app.add_config_value("build_speedups_check_every_page", False, "", types=frozenset({bool}))
     # After Sphinx's own env-get-updated handlers, which number sections and figures.
-    app.connect("env-get-updated", pages_to_write_again, priority=900)
-    app.connect("doctree-resolved", note_links)
-    app.connect("html-collect-pages", drop_emptied_search_terms)
-    app.connect("build-finished", keep_record)
+    app.connect("env-get-updated", render_once_when_complete, priority=910)
     app.connect("html-page-context", hand_furo_a_placeholder, priority=400)
     app.connect("html-page-context", fill_navigation, priority=600)
-    return {"version": "1.0.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,194 @@
+"""incremental: a rebuild writes what a clean build writes, whatever the theme.
+
+Sphinx writes again the pages whose source changed and the pages whose toctree lists them,
+but a page also carries the site's navigation, its neighbours' titles and the text of its
+links to other pages (sphinx-doc/sphinx#5506). So each build records, per page, a digest of
+what it carries from elsewhere (the whole toctree as data, and the names and titles of its
+parents, previous and next pages) and which pages its body links to; the next build writes
+again every page whose digest changed or whose link targets were read again, and deletes
+the pages of removed documents. A page's navigation is made from the toctree and the page
+alone, so one digest of the toctree, taken once per build, stands for every page's.
+
+Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental.py:
+
+- ``IndexBuilder._mapping`` and ``_title_mapping``: Sphinx's search index keeps a word
+  whose pages were all written again without it, as an empty list, where a clean build
+  has no such word; they are dropped before the index is written.
+- ``BuildEnvironment.master_doctree``, a cached property: the root document cached while
+  the toctree was resolved, which the next build would take for the root's current
+  doctree, so it is dropped before the environment is pickled and before reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from sphinx.environment.adapters.toctree import global_toctree_for_doc
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+logger = logging.getLogger(__name__)
+
+# The widest toctree a theme asks for: every entry, hidden ones too.
+WHOLE_TREE = {"collapse": False, "titles_only": False, "maxdepth": -1, "includehidden": True}
+
+
+@dataclass
+class PageRecord:
+    """What each page of the output carries from other pages, kept between builds."""
+
+    carries: dict[str, str] = field(default_factory=dict)  # page -> digest
+    links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
+
+
+@dataclass
+class BuildState:
+    record: PageRecord
+    pages_by_uri: dict[str, str] = field(default_factory=dict)  # normalised target URI -> page
+
+
+STATES: WeakKeyDictionary[Builder, BuildState] = WeakKeyDictionary()
+READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
+
+
+class LinkNames:
+    """Stands in for the builder while the toctree is resolved: each link is its target's
+    name, the same from every page."""
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return to
+
+
+def record_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"incremental-{app.builder.name}.pickle"
+
+
+def load_record(app: Sphinx) -> PageRecord:
+    try:
+        with record_path(app).open("rb") as file:
+            record = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return PageRecord()
+    return record if isinstance(record, PageRecord) else PageRecord()
+
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    READ[app.builder] = set(docnames)
+    env.__dict__.pop("master_doctree", None)
+
+
+def toctree_digest(builder: StandaloneHTMLBuilder) -> bytes:
+    tree = global_toctree_for_doc(builder.env, "", LinkNames(), tags=builder.tags, **WHOLE_TREE)  # type: ignore[arg-type]
+    return hashlib.sha256(b"" if tree is None else tree.pformat().encode()).digest()
+
+
+def carried(builder: StandaloneHTMLBuilder, tree: bytes, relations: dict, page: str) -> str:
+    digest = hashlib.sha256(tree)
+    parent, previous, following = relations.get(page, (None, None, None))
+    neighbours = [previous, following]
+    while parent:
+        neighbours.append(parent)
+        parent = relations.get(parent, (None,))[0]
+    for name in neighbours:
+        title = builder.env.titles.get(name) if name else None
+        digest.update(f"\0{name}\0{title}".encode())
+    return digest.hexdigest()
+
+
+def remove_output(builder: StandaloneHTMLBuilder, page: str) -> None:
+    """Deletes a removed document's page, and the folders dirhtml made for it if empty."""
+    path = Path(builder.get_outfilename(page))
+    path.unlink(missing_ok=True)
+    outdir = Path(builder.outdir).resolve()
+    folder = path.parent.resolve()
+    while folder != outdir and outdir in folder.parents and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Once the environment is complete (after Sphinx's own ``env-get-updated`` handlers,
+    which number sections): the pages whose navigation, neighbours or link targets changed
+    since the last build."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return []
+    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+    before = load_record(app)
+    relations = env.collect_relations()
+    tree = toctree_digest(builder)
+    carries = {page: carried(builder, tree, relations, page) for page in sorted(env.found_docs)}
+    removed = before.carries.keys() - carries.keys()
+    for page in sorted(removed):
+        remove_output(builder, page)
+    changed = READ.pop(app.builder, set()) | removed
+    links = {page: targets for page, targets in before.links.items() if page in carries}
+    STATES[app.builder] = BuildState(PageRecord(carries, links))
+    env.__dict__.pop("master_doctree", None)
+    again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
+    again |= {page for page, targets in links.items() if targets & changed}
+    if again and before.carries:  # on a first build every page is new
+        logger.verbose("incremental: %d pages carry what changed elsewhere", len(again))
+    return sorted(again)
+
+
+def note_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The pages a page's body links to (resolved, in the main process also when writing
+    in parallel), whose titles and labels its links may show."""
+    state = STATES.get(app.builder)
+    if state is None:
+        return
+    builder = app.builder
+    base = posixpath.dirname(builder.get_target_uri(docname))
+    if not state.pages_by_uri:
+        state.pages_by_uri = {
+            posixpath.normpath(builder.get_target_uri(page) or "."): page for page in app.env.found_docs
+        }
+    targets = set()
+    for reference in doctree.findall(nodes.reference):
+        uri = reference.get("refuri", "").partition("#")[0]
+        if uri and "://" not in uri and not uri.startswith("mailto:"):
+            page = state.pages_by_uri.get(posixpath.normpath(posixpath.join(base, uri)))
+            if page is not None and page != docname:
+                targets.add(page)
+    state.record.links[docname] = targets
+
+
+def drop_emptied_search_terms(app: Sphinx) -> list:
+    """``html-collect-pages`` comes after the last page is fed to the index and before the
+    index is written."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None:
+        for mapping in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+    return []
+
+
+def keep_record(app: Sphinx, exception: Exception | None) -> None:
+    state = STATES.pop(app.builder, None)
+    if exception is None and state is not None:
+        with record_path(app).open("wb") as file:
+            pickle.dump(state.record, file, pickle.HIGHEST_PROTOCOL)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.connect("env-before-read-docs", note_reading)
+    # After Sphinx's own env-get-updated handlers, which number sections and figures.
+    app.connect("env-get-updated", pages_to_write_again, priority=900)
+    app.connect("doctree-resolved", note_links)
+    app.connect("html-collect-pages", drop_emptied_search_terms)
+    app.connect("build-finished", keep_record)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
