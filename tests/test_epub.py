@@ -337,3 +337,32 @@ def test_a_book_that_cannot_be_written_gives_one_located_warning_and_the_site_st
     ), warnings
     assert (app.outdir / "week2" / "index.html").is_file()
     assert not list((app.outdir / "ebooks").iterdir())
+
+
+def test_a_book_follows_what_is_not_a_page_a_stylesheet_a_tag_a_setting(tmp_path):
+    """The books are written again when a stylesheet, a tag an ``only`` block reads, or an
+    HTML setting changes, as a clean build would write them."""
+    source = tmp_path / "src"
+    shutil.copytree(EBOOKS_ROOT, source)
+    (source / "_static").mkdir()
+    (source / "_static" / "extra.css").write_text("p { color: black; }\n")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\nhtml_static_path = ["_static"]\nhtml_css_files = ["extra.css"]\n')
+    page = source / "week1" / "01-arriving.md"
+    page.write_text(page.read_text() + "\n```{only} extra\nOnly with the extra tag.\n```\n")
+    book = "tiny-course-week1.epub"
+
+    def built(*options: str) -> dict:
+        out, result = tiny_build(tmp_path / "out", *options, source=source)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        return book_files(out / "ebooks" / book)
+
+    first = built()
+    assert first["_static/extra.css"] == "p { color: black; }\n"
+    (source / "_static" / "extra.css").write_text("p { color: navy; }\n")
+    assert built()["_static/extra.css"] == "p { color: navy; }\n"
+    tagged = built("-t", "extra")
+    assert "Only with the extra tag." in tagged["week1/01-arriving.xhtml"]
+    assert "Only with the extra tag." not in built()["week1/01-arriving.xhtml"]
+    retitled = built("-D", "html_title=Another title")
+    assert retitled != first

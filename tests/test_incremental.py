@@ -226,3 +226,35 @@ def test_the_upstream_names_it_relies_on_are_there(make_app, tmp_path):
     assert isinstance(app.builder.indexer._mapping, dict) and isinstance(
         app.builder.indexer._title_mapping, dict
     )
+
+
+@pytest.mark.parametrize("damage", ["garbled", "another-checkout", "another-setting"])
+def test_a_record_that_cannot_be_trusted_means_every_page_written_again(tmp_path, damage):
+    """The record says which pages carry what changed elsewhere; garbled, or made for other
+    sources or settings, it is refused whole, with an info line, and the rebuild writes
+    every page, as a clean build would."""
+    navigation = REPO / "tests" / "roots" / "test-navigation"
+    source, other = tmp_path / "src", tmp_path / "other"
+    shutil.copytree(navigation, source)
+    shutil.copytree(navigation, other)
+    out = tmp_path / "html"
+    assert sphinx_build(source, out, "html").returncode == 0
+    record = out.with_name(out.name + ".doctrees") / "incremental-html.pickle"
+    if damage == "garbled":
+        data = bytearray(record.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        record.write_bytes(bytes(data))
+    elif damage == "another-checkout":
+        elsewhere = tmp_path / "elsewhere"
+        assert sphinx_build(other, elsewhere, "html").returncode == 0
+        shutil.copy(elsewhere.with_name(elsewhere.name + ".doctrees") / "incremental-html.pickle", record)
+    else:
+        assert sphinx_build(source, out, "html", "-D", "html_title=Another title").returncode == 0
+    before = {page: page.stat().st_mtime_ns for page in out.rglob("*.html")}
+    result = sphinx_build(source, out, "html", quiet=False)
+    assert result.returncode == 0, result.stderr
+    refused = "the last build's record is damaged or describes another build" in result.stdout
+    assert refused, result.stdout
+    assert all(
+        page.stat().st_mtime_ns != mtime for page, mtime in before.items() if page.name != "search.html"
+    )

@@ -29,6 +29,29 @@ def test_the_course_has_weeks_and_every_week_has_sections():
         )
 
 
+def test_a_weeks_pages_are_its_landing_page_then_its_toctrees_depth_first_within_its_folder():
+    """What each week's e-book holds, in order, from the one toctree walk."""
+    includes = {
+        "index": ["week1/index", "week2/index"],
+        "week1/index": ["week1/b", "week1/a", "week1/workbook", "week2/index", "privacy"],
+        "week1/b": ["week1/b-more", "week1/a"],
+        "week2/index": ["week2/one"],
+    }
+    course = structure.from_toctrees("index", includes)
+    assert course.week("week1").pages == (
+        "week1/index",
+        "week1/b",
+        "week1/b-more",
+        "week1/a",
+        "week1/workbook",
+    )
+    assert course.week("week1").sections == ("week1/b", "week1/a")
+    assert course.week("week2").pages == ("week2/index", "week2/one")
+    for week in COURSE.weeks:
+        assert week.pages[0] == week.index and set(week.sections) <= set(week.pages)
+        assert {week.workbook, week.metaphors} <= set(week.pages)
+
+
 ON_DISK = sorted(
     folder
     for page in REPO.glob("*/index.md")

@@ -27,8 +27,8 @@ HERE = Path(__file__).parent
 def add_number_formats(app: Sphinx, config: Config) -> None:
     """Give cards their own numfig formats, so that numfig switched on by anyone
     finds an entry for them; an entry the project set itself wins."""
-    for kind, number_format in nodes.NUMBER_FORMATS.items():
-        config.numfig_format.setdefault(kind, str(number_format))
+    for kind in nodes.KINDS.values():
+        config.numfig_format.setdefault(kind.name, str(kind.number_format))
     if config.course_cards_numbered and not config.numfig:
         logger.warning(
             "course_cards_numbered needs numfig = True in conf.py; cards stay unnumbered",
@@ -109,8 +109,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(nodes.card_title, **writers.TITLE_HANDLERS)
     app.add_node(nodes.card_list)
     app.add_node(nodes.notes_tools, **writers.NOTES_TOOLS_HANDLERS)
-    app.add_directive("metaphor", directives.MetaphorDirective)
-    app.add_directive("reflection", directives.ReflectionDirective)
+    for kind, directive in directives.CARD_DIRECTIVES.items():
+        app.add_directive(kind, directive)
     app.add_directive("cardlist", directives.CardListDirective)
     app.add_node(nodes.reading_progress, **writers.READING_PROGRESS_HANDLERS)
     app.add_directive("continue-reading", directives.ReadingProgressDirective)

@@ -10,7 +10,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .nodes import CARD_CLASSES, card_list, card_title, course_card, reading_progress
+from .nodes import CARD_CLASSES, KINDS, card_list, card_title, course_card, reading_progress
 from .shared import warn
 
 if TYPE_CHECKING:
@@ -229,6 +229,12 @@ class ReflectionDirective(CardDirective):
                     self.get_location(),
                 )
         return cards
+
+
+CARD_DIRECTIVES: dict[str, type[CardDirective]] = {
+    directive.kind: directive for directive in (MetaphorDirective, ReflectionDirective)
+}
+assert CARD_DIRECTIVES.keys() == KINDS.keys()
 
 
 class CardListDirective(CourseDirective):

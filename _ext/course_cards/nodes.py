@@ -7,13 +7,32 @@ back through the class hierarchy.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docutils import nodes
 from sphinx.locale import get_translation
 
 _ = get_translation("course_cards")
 
-KIND_LABELS = {"metaphor": _("Metaphor"), "reflection": _("Reflection")}
-NUMBER_FORMATS = {"metaphor": _("Metaphor %s"), "reflection": _("Reflection %s")}
+
+@dataclass(frozen=True)
+class CardKind:
+    """What tells one kind of card from another, declared once: its directive and node
+    name, its translated label and numbered label, and the LaTeX box it is written in."""
+
+    name: str
+    label: str
+    number_format: str
+    latex_box: str
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        CardKind("metaphor", _("Metaphor"), _("Metaphor %s"), "note"),
+        CardKind("reflection", _("Reflection"), _("Reflection %s"), "tip"),
+    )
+}
 
 
 class card_title(nodes.title):
@@ -35,7 +54,7 @@ class course_card(nodes.admonition):
     @property
     def label(self) -> str:
         """The translated kind ("Metaphor"), numbered ("Metaphor 3") when numfig gave a number."""
-        return self.get("numbered_label") or str(KIND_LABELS[self.kind])
+        return self.get("numbered_label") or str(KINDS[self.kind].label)
 
     @property
     def heading(self) -> str:
@@ -44,7 +63,7 @@ class course_card(nodes.admonition):
 
     def reference_text(self) -> str:
         """What a ``{ref}`` to the card shows: its title, else its translated kind."""
-        return self.title.astext() if self.title else str(KIND_LABELS[self.kind])
+        return self.title.astext() if self.title else str(KINDS[self.kind].label)
 
     @property
     def note_key(self) -> str:
@@ -70,7 +89,9 @@ class reflection_card(course_card):
     kind = "reflection"
 
 
+# A node class per kind (doctrees are pickled by class name), each kind's and no other.
 CARD_CLASSES: dict[str, type[course_card]] = {cls.kind: cls for cls in (metaphor_card, reflection_card)}
+assert CARD_CLASSES.keys() == KINDS.keys()
 
 
 class card_list(nodes.General, nodes.Element):

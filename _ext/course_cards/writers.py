@@ -10,7 +10,7 @@ from docutils import nodes
 from sphinx.locale import get_translation
 
 from .collection import card_domain
-from .nodes import card_title
+from .nodes import KINDS, card_title
 
 _ = get_translation("course_cards")
 
@@ -83,12 +83,10 @@ def depart_card_title_html(self: HTML5Translator, node: card_title) -> None:
 
 # latex: Sphinx's framed admonition box, headed "Kind: Title".
 
-LATEX_BOX = {"metaphor": "note", "reflection": "tip"}
-
 
 def visit_card_latex(self: LaTeXTranslator, node: course_card) -> None:
     self.body.append(
-        f"\n\\begin{{sphinxadmonition}}{{{LATEX_BOX[node.kind]}}}{{"
+        f"\n\\begin{{sphinxadmonition}}{{{KINDS[node.kind].latex_box}}}{{"
         + self.hypertarget_to(node)
         + self.encode(node.label)
     )

@@ -52,6 +52,8 @@ class PageRecord:
 
     carries: dict[str, str] = field(default_factory=dict)  # page -> digest
     links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
+    # Which sources, output and settings it describes: a record of another is not used.
+    identity: str = ""
 
 
 @dataclass
@@ -76,13 +78,34 @@ def record_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / f"incremental-{app.builder.name}.pickle"
 
 
+def identity(app: Sphinx) -> str:
+    build_info = getattr(app.builder, "build_info", None)
+    described = [
+        app.srcdir,
+        app.outdir,
+        getattr(build_info, "config_hash", ""),
+        getattr(build_info, "tags_hash", ""),
+    ]
+    return hashlib.sha256("\0".join(map(str, described)).encode()).hexdigest()
+
+
 def load_record(app: Sphinx) -> PageRecord:
-    try:
-        with record_path(app).open("rb") as file:
-            record = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    """The last build's record; none (so every page is written again, as a clean build
+    would) where it is missing, damaged, or describes other sources, output or settings."""
+    path = record_path(app)
+    if not path.is_file():
         return PageRecord()
-    return record if isinstance(record, PageRecord) else PageRecord()
+    try:
+        with path.open("rb") as file:
+            record = pickle.load(file)
+    except Exception:  # any damage: the record is only an optimisation
+        record = None
+    if not isinstance(record, PageRecord) or record.identity != identity(app):
+        logger.info(
+            "incremental: the last build's record is damaged or describes another build; every page is written again"
+        )
+        return PageRecord()
+    return record
 
 
 def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -135,7 +158,7 @@ def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
         remove_output(builder, page)
     changed = READ.pop(app.builder, set()) | removed
     links = {page: targets for page, targets in before.links.items() if page in carries}
-    STATES[app.builder] = BuildState(PageRecord(carries, links))
+    STATES[app.builder] = BuildState(PageRecord(carries, links, identity(app)))
     env.__dict__.pop("master_doctree", None)
     again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
     again |= {page for page, targets in links.items() if targets & changed}

@@ -39,6 +39,9 @@ class Week:
     name: str  # the folder, "week7"
     number: int
     sections: tuple[str, ...]  # docnames, in toctree order
+    # Its landing page, then every page its toctrees reach within its folder, depth first:
+    # what its e-book holds, in order.
+    pages: tuple[str, ...] = ()
 
     @property
     def index(self) -> str:
@@ -109,6 +112,19 @@ def sections_among(index: str, entries: Iterable[str]) -> list[str]:
     ]
 
 
+def pages_within(index: str, includes: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    folder = index.rsplit("/", 1)[0]
+    pages: list[str] = []
+    pending = [index]
+    while pending:
+        docname = pending.pop()
+        if docname in pages or not docname.startswith(f"{folder}/"):
+            continue
+        pages.append(docname)
+        pending.extend(reversed(list(includes.get(docname, ()))))
+    return tuple(pages)
+
+
 def from_toctrees(root: str, includes: Mapping[str, Iterable[str]]) -> Course:
     """The layout from each page's toctree entries (docnames, in order). A build whose root
     is a week's page (that week's e-book) is a course of that one week."""
@@ -117,7 +133,8 @@ def from_toctrees(root: str, includes: Mapping[str, Iterable[str]]) -> Course:
         folder = week_folder(entry)
         if folder and folder not in [week.name for week in weeks]:
             number = int(WEEK_FOLDER.fullmatch(folder)[1])
-            weeks.append(Week(folder, number, tuple(sections_among(entry, includes.get(entry, [])))))
+            sections = tuple(sections_among(entry, includes.get(entry, [])))
+            weeks.append(Week(folder, number, sections, pages_within(entry, includes)))
     return Course(root, tuple(weeks))
 
 

@@ -40,6 +40,8 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 from sphinx.util.parallel import SerialTasks
 
+from . import shared_inputs, structure
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -79,25 +81,13 @@ def book_name(app: Sphinx, week: str) -> str:
 
 
 def weeks(env: BuildEnvironment) -> dict[str, str]:
-    """Each week's folder and its number, from the weeks' landing pages."""
-    return {
-        match[1]: match[2] for docname in sorted(env.found_docs) if (match := WEEK_INDEX.fullmatch(docname))
-    }
+    """Each week's folder and its number, as the course's layout has them."""
+    return {week.name: str(week.number) for week in structure.from_env(env).weeks}
 
 
 def book_pages(env: BuildEnvironment, week: str) -> list[str]:
     """The week's landing page, then every page of its toctrees, depth first."""
-    pages: list[str] = []
-
-    def visit(docname: str) -> None:
-        if docname in pages or not docname.startswith(f"{week}/"):
-            return
-        pages.append(docname)
-        for child in env.toctree_includes.get(docname, ()):
-            visit(child)
-
-    visit(f"{week}/index")
-    return pages
+    return list(structure.from_env(env).week(week).pages)
 
 
 class BookConfig:
@@ -403,10 +393,16 @@ def builder_in_place(app: Sphinx) -> Iterator[None]:
             app.tags.remove(tag)
 
 
-def book_key(env: BuildEnvironment, pages: list[str], outside: list[str]) -> str:
+def book_key(app: Sphinx, site: Any, pages: list[str], outside: list[str]) -> str:
     """What a book is made of: its pages in order, when each was last read and its title,
-    and the same of the pages outside the week whose titles its links show."""
-    digest = hashlib.sha256()
+    and the same of the pages outside the week whose titles its links show; the HTML
+    configuration and tags; the static files, templates, theme and extensions."""
+    env = site.env
+    build_info = getattr(site, "build_info", None)
+    digest = hashlib.sha256(
+        f"{getattr(build_info, 'config_hash', '')}\0{getattr(build_info, 'tags_hash', '')}\0"
+        f"{shared_inputs.DIGESTS.get(app, '')}\n".encode()
+    )
     for page in [*pages, "", *outside]:
         digest.update(f"{page}\0{env.all_docs.get(page)}\0{env.titles.get(page)}\n".encode())
     return digest.hexdigest()
@@ -431,7 +427,7 @@ def write_book(app: Sphinx, book: WeekBook, week: str, number: str, target: Path
     name = f"{book.config.epub_basename}.epub"
     (target / name).write_bytes((folder / name).read_bytes())
     outside = sorted(book.outside)
-    record = {"key": book_key(site.env, pages, outside), "outside": outside}
+    record = {"key": book_key(app, site, pages, outside), "outside": outside}
     Path(f"{folder}.json").write_text(json.dumps(record), encoding="utf-8")
 
 
@@ -472,7 +468,9 @@ def unchanged(app: Sphinx, week: str) -> bool:
         record = json.loads(Path(f"{book_folder(app, week)}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return record.get("key") == book_key(app.env, book_pages(app.env, week), record.get("outside", []))
+    return record.get("key") == book_key(
+        app, app.builder, book_pages(app.env, week), record.get("outside", [])
+    )
 
 
 def warned_marker(app: Sphinx, week: str) -> Path:
@@ -591,6 +589,9 @@ def build_ebooks(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("course_site.structure")
+    # A book carries the site's static files and is written by its templates and extensions.
+    app.setup_extension("course_site.shared_inputs")
     app.add_config_value("week_ebooks", False, "html", types=frozenset({bool}))
     app.connect("write-started", start)
     app.connect("html-page-context", no_site_navigation, priority=100)
