@@ -366,3 +366,36 @@ def test_a_book_follows_what_is_not_a_page_a_stylesheet_a_tag_a_setting(tmp_path
     assert "Only with the extra tag." not in built()["week1/01-arriving.xhtml"]
     retitled = built("-D", "html_title=Another title")
     assert retitled != first
+
+
+def test_what_a_clean_build_would_not_make_is_removed(tmp_path):
+    """An image and a download no page uses any more, and the book of a week taken out of
+    the course, leave the output, whose files are then those of a clean build."""
+    source = tmp_path / "src"
+    shutil.copytree(EBOOKS_ROOT, source)
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + '\nextensions.append("course_site.incremental")\n')
+    (source / "week1" / "map.png").write_bytes(png(3))
+    (source / "week1" / "handout.txt").write_text("A handout to take home.\n")
+    page = source / "week1" / "01-arriving.md"
+    original = page.read_text()
+    page.write_text(original + "\n![A map](map.png)\n\n{download}`The handout <handout.txt>`\n")
+    out, result = tiny_build(tmp_path / "out", source=source)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert list((out / "_images").glob("map*.png")) and list((out / "_downloads").rglob("handout.txt"))
+    assert (out / "ebooks" / "tiny-course-week2.epub").is_file()
+    page.write_text(original)
+    index = source / "index.md"
+    index.write_text(index.read_text().replace("week2/index\n", ""))
+    shutil.rmtree(source / "week2")
+    staying = source / "week1" / "02-staying.md"
+    staying.write_text(staying.read_text().replace(staying.read_text().splitlines()[2] + "\n", ""))
+    out, result = tiny_build(out, source=source)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    clean, result = tiny_build(tmp_path / "clean", source=source)
+    assert result.returncode == 0, result.stderr
+
+    def files(folder: Path) -> set[str]:
+        return {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
+
+    assert files(out) - {".shared-inputs"} == files(clean) - {".shared-inputs"}

@@ -6,7 +6,7 @@ links to other pages (sphinx-doc/sphinx#5506). So each build records, per page, 
 what it carries from elsewhere (the whole toctree as data, and the names and titles of its
 parents, previous and next pages) and which pages its body links to; the next build writes
 again every page whose digest changed or whose link targets were read again, and deletes
-the pages of removed documents. A page's navigation is made from the toctree and the page
+the pages of removed documents and the images and downloads no page uses any more. A page's navigation is made from the toctree and the page
 alone, so one digest of the toctree, taken once per build, stands for every page's.
 
 Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental.py:
@@ -21,6 +21,7 @@ Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import pickle
 import posixpath
@@ -132,14 +133,17 @@ def carried(builder: StandaloneHTMLBuilder, tree: bytes, relations: dict, page: 
 
 
 def remove_output(builder: StandaloneHTMLBuilder, page: str) -> None:
-    """Deletes a removed document's page, and the folders dirhtml made for it if empty."""
-    path = Path(builder.get_outfilename(page))
-    path.unlink(missing_ok=True)
+    """Deletes a removed document's page and copied source, and the folders made for them
+    if empty."""
     outdir = Path(builder.outdir).resolve()
-    folder = path.parent.resolve()
-    while folder != outdir and outdir in folder.parents and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+    sources = outdir / "_sources"
+    copies = list(sources.glob(f"{glob.escape(page)}.*.txt")) if sources.is_dir() else []
+    for path in [Path(builder.get_outfilename(page)), *copies]:
+        path.unlink(missing_ok=True)
+        folder = path.parent.resolve()
+        while folder != outdir and outdir in folder.parents and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -200,6 +204,23 @@ def drop_emptied_search_terms(app: Sphinx) -> list:
     return []
 
 
+def remove_what_is_no_longer_made(app: Sphinx, exception: Exception | None) -> None:
+    """Images and downloads no page uses any more: a clean build would not copy them."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    env = app.env
+    made = {
+        Path(app.outdir, app.builder.imagedir): {name for _pages, name in env.images.values()},
+        Path(app.outdir, "_downloads"): {Path(dest).as_posix() for _pages, dest in env.dlfiles.values()},
+    }
+    for folder, names in made.items():
+        for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else ():
+            if path.is_file() and path.relative_to(folder).as_posix() not in names:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
 def keep_record(app: Sphinx, exception: Exception | None) -> None:
     state = STATES.pop(app.builder, None)
     if exception is None and state is not None:
@@ -214,4 +235,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", note_links)
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.connect("build-finished", keep_record)
+    app.connect("build-finished", remove_what_is_no_longer_made)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
