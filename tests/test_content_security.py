@@ -108,14 +108,14 @@ def strict(corpus):
     return result
 
 
-# Sphinx's own entry point, reporting how long it ran and its peak memory.
+# Sphinx's own entry point, reporting its processor time (which another process on the
+# machine does not stretch, as it does the wall clock) and its peak memory.
 MEASURED = """
-import resource, sys, time
+import resource, sys
 from sphinx.cmd.build import main
-start = time.monotonic()
 code = main(sys.argv[1:])
-peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"measured: {time.monotonic() - start:.1f} s {peak_mib:.0f} MiB", file=sys.stderr)
+used = resource.getrusage(resource.RUSAGE_SELF)
+print(f"measured: {used.ru_utime + used.ru_stime:.1f} s {used.ru_maxrss / 1024:.0f} MiB", file=sys.stderr)
 sys.exit(code)
 """
 
@@ -138,7 +138,7 @@ def lenient(corpus):
 
 def test_the_whole_corpus_builds_within_a_minute_and_a_gigabyte(corpus, lenient):
     """Every attack at once, the huge options and the endless includes among them, stays
-    within the budget one content page may cost: a minute and a gigabyte."""
+    within the budget one content page may cost: a minute of processor time and a gigabyte."""
     seconds, mebibytes = corpus["measured"]
     assert seconds < 60 and mebibytes < 1024, corpus["measured"]
 
