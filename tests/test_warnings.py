@@ -16,6 +16,7 @@ EXPECTED = [
     ("index.md", 37, "heading", "heading 'A heading' inside a reflection card"),
     ("index.md", 42, "kind", "cardlist needs :kind: metaphor or reflection, not 'recipe'"),
     ("index.md", 46, "from", "cardlist :from: 'nowhere/' matches no page"),
+    ("index.md", 54, "tabs", "reflection card's text is indented with a tab"),
     ("rest.rst", 4, "option", "unknown option :nmae:"),
     ("rest.rst", 9, "empty", "metaphor card is empty"),
 ]
@@ -81,3 +82,17 @@ def test_a_note_key_that_depends_on_position_is_a_located_warning(make_app, tmp_
         [("index.md", 7, "note-key", "notes would be kept under 'reflection-2'")],
         "course_cards",
     )
+
+
+def test_a_tab_indented_reflection_is_one_warning_about_tabs_not_a_count_of_prompts(make_app, tmp_path):
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "course_cards", "course_site.shape"]\nmyst_enable_extensions = ["colon_fence"]\n'
+    )
+    (tmp_path / "index.md").write_text(
+        "# A page\n\n:::{reflection} Tabbed\n:name: tabbed\n\n\t- One?\n\t- Two?\n:::\n"
+    )
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    warnings = [line for line in warning_lines(app) if "tabbed" in line.lower() or "prompts" in line or "tab" in line]
+    assert any("[course_cards.tabs]" in line and "index.md:6" in line for line in warnings), warnings
+    assert not [line for line in warnings if "[course_shape.prompts]" in line], warnings

@@ -132,6 +132,7 @@ def record_of(card: course_card) -> CardRecord:
         text=card.astext(),
         opening=body[0].astext() if body else "",
         items=len(list(card.findall(nodes.list_item))),
+        tab_indented=bool(card.get("tab_indented")),
         notes=bool(card.get("notes")),
         note_key=card.note_key,
         legacy_id=card.get("legacy_id", ""),

@@ -76,6 +76,7 @@ class CardDirective(CourseDirective):
 
         card = CARD_CLASSES[self.kind]()
         self.set_source_info(card)
+        card["tab_indented"] = self.report_tabs()
         card["classes"] += ["course-card", self.kind, *self.options.get("class", [])]
         card["docname"] = self.env.current_document.docname
         # The ids this card had before a rename ("old-name", or "page#old-name" from
@@ -95,6 +96,30 @@ class CardDirective(CourseDirective):
         self.report_headings(card)
         self.id_is_numbered = self.assign_id(card, location)
         return [card]
+
+    def report_tabs(self) -> bool:
+        """Markdown reads a line indented by a tab as code: one warning, at the first."""
+        offset = next((i for i, line in enumerate(self.content) if line.startswith("\t")), None)
+        if offset is None:
+            return False
+        warn(
+            f"this {self.name} card's text is indented with a tab, which Markdown reads as a "
+            "code block (and a reflection's list as no prompts at all); indent with spaces, or "
+            "start its lines at the margin",
+            "tabs",
+            (self.env.current_document.docname, self.line_of(self.content[offset])),
+        )
+        return True
+
+    def line_of(self, text: str) -> int:
+        """The line of the page, from the directive's on, that reads ``text`` (MyST gives a
+        directive's content no lines of its own)."""
+        try:
+            page = self.env.doc2path(self.env.current_document.docname).read_text(encoding="utf-8")
+        except OSError:
+            return self.lineno
+        after = page.splitlines()[self.lineno - 1 :]
+        return self.lineno + after.index(text) if text in after else self.lineno
 
     def make_collapsible(self, card: course_card, location) -> None:
         """``:collapsible:`` as Sphinx's own admonitions read it (bare or ``open``: starts

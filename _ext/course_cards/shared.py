@@ -31,6 +31,8 @@ class CardRecord(TypedDict):
     # The text of the card's first block after its title, and how many list items it holds
     opening: str
     items: int
+    # Its text was indented with a tab (already warned about, so its prompts are not counted).
+    tab_indented: bool
     notes: bool
     note_key: str
     legacy_id: str

@@ -106,7 +106,7 @@ def check_section_page(docname: str, cards: list[CardRecord], left_out: list[str
                 (docname, metaphor["line"]),
             )
     for card in cards:
-        if card["kind"] == "reflection" and not 2 <= card["items"] <= 4:
+        if card["kind"] == "reflection" and not card.get("tab_indented") and not 2 <= card["items"] <= 4:
             warn(
                 f"a reflection card holds 2 to 4 prompts as a list; this one has {card['items']}",
                 "prompts",
