@@ -16,11 +16,16 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, sphinx_build, two_at_a_time
+from course_site import structure
 
 sys.path.insert(0, str(REPO / "tools" / "bench"))
 from bench import copy_site  # noqa: E402
 
-WEEK = "week7"
+
+def week(source: Path) -> structure.Week:
+    """The course's first week, as the sources lay it out: every edit below is derived from
+    the layout and the pages' own text, so a grown course is edited the same way."""
+    return structure.from_source(source).weeks[0]
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -33,19 +38,31 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def section(source: Path, number: int) -> Path:
-    (page,) = (source / WEEK).glob(f"{number:02d}-*.md")
-    return page
+def page_of(source: Path, docname: str) -> Path:
+    return source / f"{docname}.md"
+
+
+def middle_section(source: Path) -> Path:
+    sections = week(source).sections
+    return page_of(source, sections[len(sections) // 2])
+
+
+def first(pattern: str, page: Path) -> re.Match:
+    found = re.search(pattern, page.read_text(encoding="utf-8"), re.M)
+    assert found, f"{pattern!r} not in {page}"
+    return found
 
 
 def edit_a_paragraph(source: Path) -> None:
-    edit(section(source, 3), "It’s survival.", "It’s how you survived.")
+    page = middle_section(source)
+    paragraph = first(r"^[A-Z][^\n]*[.?!]$", page)[0]
+    edit(page, paragraph + "\n", paragraph + " Once more.\n")
 
 
 def retitle_a_section(source: Path) -> None:
-    edit(
-        section(source, 3), "# The Difference Between Connection and Compliance", "# Connection or Compliance"
-    )
+    page = middle_section(source)
+    heading = first(r"^# .*$", page)[0]
+    edit(page, heading + "\n", heading + ", Retold\n")
 
 
 def grid_card(text: str, page: str) -> str:
@@ -54,14 +71,14 @@ def grid_card(text: str, page: str) -> str:
 
 
 def reorder_the_toctree(source: Path) -> None:
-    index = source / WEEK / "index.md"
+    index = page_of(source, week(source).index)
     text = index.read_text(encoding="utf-8")
-    fifth, sixth = section(source, 5).stem, section(source, 6).stem
+    one, two = (name.rsplit("/", 1)[1] for name in week(source).sections[-2:])
     toctree = text[text.index("```{toctree}") :]
-    swapped = toctree.replace(f"{fifth}\n{sixth}\n", f"{sixth}\n{fifth}\n")
+    swapped = toctree.replace(f"{one}\n{two}\n", f"{two}\n{one}\n")
     assert swapped != toctree
-    cards = grid_card(text, fifth) + grid_card(text, sixth)
-    text = text.replace(cards, grid_card(text, sixth) + grid_card(text, fifth))
+    cards = grid_card(text, one) + grid_card(text, two)
+    text = text.replace(cards, grid_card(text, two) + grid_card(text, one))
     index.write_text(text.replace(toctree, swapped), encoding="utf-8")
 
 
@@ -70,59 +87,79 @@ def week_copy(text: str, suffix: str) -> str:
     return re.sub(r"^(:name: [\w-]+)$", rf"\1-{suffix}", text, flags=re.M)
 
 
+ADDED = "once-more"
+
+
 def add_a_section(source: Path) -> None:
-    last = section(source, 8)
+    sections = week(source).sections
+    last = page_of(source, sections[-1])
+    added = f"{len(sections) + 1:02d}-{ADDED}"
     text = week_copy(last.read_text(encoding="utf-8"), "again")
     heading = re.search(r"^# .*$", text, re.M)[0]
-    (source / WEEK / "09-once-more.md").write_text(text.replace(heading, "# Once More"), encoding="utf-8")
-    index = source / WEEK / "index.md"
-    edit(index, f"{last.stem}\nworkbook", f"{last.stem}\n09-once-more\nworkbook")
+    (last.parent / f"{added}.md").write_text(text.replace(heading, "# Once More"), encoding="utf-8")
+    index = page_of(source, week(source).index)
+    edit(index, f"{last.stem}\nworkbook", f"{last.stem}\n{added}\nworkbook")
     card = grid_card(index.read_text(encoding="utf-8"), last.stem)
-    new_card = re.sub(r"(grid-item-card\} )[^\n]*", r"\g<1>9. Once More", card).replace(
-        last.stem, "09-once-more"
+    new_card = re.sub(r"(grid-item-card\} )[^\n]*", rf"\g<1>{len(sections) + 1}. Once More", card).replace(
+        last.stem, added
     )
     edit(index, card, card + new_card)
 
 
 def remove_a_section(source: Path) -> None:
-    page = source / WEEK / "09-once-more.md"
-    page.unlink()
-    index = source / WEEK / "index.md"
-    edit(index, grid_card(index.read_text(encoding="utf-8"), "09-once-more"), "")
-    edit(index, "09-once-more\n", "")
+    added = week(source).sections[-1]
+    assert added.endswith(ADDED)
+    page_of(source, added).unlink()
+    index = page_of(source, week(source).index)
+    name = added.rsplit("/", 1)[1]
+    edit(index, grid_card(index.read_text(encoding="utf-8"), name), "")
+    edit(index, f"{name}\n", "")
 
 
 def retitle_a_card(source: Path) -> None:
-    edit(section(source, 3), ":::{metaphor} An echo and a conversation", ":::{metaphor} An echo, and a voice")
+    page = middle_section(source)
+    opening = first(r"^:::\{metaphor\} .*$", page)[0]
+    edit(page, opening + "\n", opening + ", Retold\n")
+
+
+def metaphor_name(page: Path) -> str:
+    return first(r"^:::\{metaphor\}[^\n]*\n:name: ([\w-]+)$", page)[1]
 
 
 def rename_a_card(source: Path) -> None:
     # As CONTRIBUTING says: the old name stays in :formerly:, so readers' notes follow.
-    edit(
-        section(source, 3),
-        ":name: metaphor-echo\n",
-        ":name: metaphor-echo-and-voice\n:formerly: metaphor-echo\n",
-    )
+    page = middle_section(source)
+    name = metaphor_name(page)
+    edit(page, f":name: {name}\n", f":name: {name}-renamed\n:formerly: {name}\n")
 
 
 def delete_a_card(source: Path) -> None:
-    page = section(source, 3)
+    page = middle_section(source)
     text = page.read_text(encoding="utf-8")
     card = re.search(r"^:::\{metaphor\}.*?^:::\n\n", text, re.M | re.S)[0]
+    # The id it was published under: its :formerly:, if it was renamed.
+    name = (re.search(r"^:formerly: ([\w-]+)$", card, re.M) or re.search(r"^:name: ([\w-]+)$", card, re.M))[1]
     page.write_text(text.replace(card, ""), encoding="utf-8")
     # Removed on purpose: its line leaves the published ids, as the build's warning says.
-    edit(source / "published-card-ids.txt", f"{WEEK}/{page.stem} metaphor-echo\n", "")
+    docname = page.relative_to(source).with_suffix("").as_posix()
+    edit(source / "published-card-ids.txt", f"{docname} {name}\n", "")
 
 
 def add_a_week(source: Path) -> None:
-    week = source / "week8"
-    week.mkdir()
-    for page in (source / WEEK).glob("*.md"):
-        text = week_copy(page.read_text(encoding="utf-8"), "week8").replace(
-            f":from: {WEEK}/", ":from: week8/"
+    course = structure.from_source(source)
+    copied = course.weeks[0]
+    number = max(w.number for w in course.weeks) + 1
+    folder = source / f"week{number}"
+    folder.mkdir()
+    for page in (source / copied.name).glob("*.md"):
+        text = week_copy(page.read_text(encoding="utf-8"), folder.name).replace(
+            f":from: {copied.name}/", f":from: {folder.name}/"
         )
-        (week / page.name).write_text(text.replace("# Week 7 –", "# Week 8 –"), encoding="utf-8")
-    edit(source / "index.md", f"\n{WEEK}/index\n```", f"\n{WEEK}/index\nweek8/index\n```")
+        (folder / page.name).write_text(
+            text.replace(f"# Week {copied.number} –", f"# Week {number} –"), encoding="utf-8"
+        )
+    last = course.weeks[-1].index
+    edit(source / "index.md", f"\n{last}\n```", f"\n{last}\n{folder.name}/index\n```")
 
 
 EDITS = [

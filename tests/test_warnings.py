@@ -93,6 +93,8 @@ def test_a_tab_indented_reflection_is_one_warning_about_tabs_not_a_count_of_prom
     )
     app = make_app("html", srcdir=tmp_path, freshenv=True)
     app.build()
-    warnings = [line for line in warning_lines(app) if "tabbed" in line.lower() or "prompts" in line or "tab" in line]
+    warnings = [
+        line for line in warning_lines(app) if "tabbed" in line.lower() or "prompts" in line or "tab" in line
+    ]
     assert any("[course_cards.tabs]" in line and "index.md:6" in line for line in warnings), warnings
     assert not [line for line in warnings if "[course_shape.prompts]" in line], warnings
