@@ -548,14 +548,118 @@ def test_a_file_downloaded_before_version_2_still_imports(browser, project, tmp_
 # The reader's companion (issue #23).
 
 
+PROGRESS_HOLDS = "p => JSON.parse(localStorage.getItem('course-notes:/:@progress') || '[]').includes(p)"
+
+
+def counted_read(page, path: str) -> bool:
+    return page.evaluate(PROGRESS_HOLDS, path.removesuffix(".html").split("#")[0])
+
+
 def read_to_the_end(page, server, path: str) -> None:
-    """Opens a section and brings the reflection card at its end into view."""
+    """Opens a section and scrolls down with the mouse wheel, most of a screen at a time,
+    as a reader would, until the section counts as read."""
     page.goto(server.url + path)
-    page.locator(".course-card.reflection[data-notes]").last.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "p => JSON.parse(localStorage.getItem('course-notes:/:@progress') || '[]').includes(p)",
-        arg=path.removesuffix(".html"),
-    )
+    scroll_down_until_read(page, path)
+
+
+def scroll_down_until_read(page, path: str) -> None:
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    page.mouse.move(width / 2, height / 2)
+    for _ in range(30):
+        page.mouse.wheel(0, height * 0.8)
+        page.wait_for_timeout(150)
+        if counted_read(page, path):
+            return
+    pytest.fail(f"{path} did not count as read after scrolling to its end")
+
+
+END_OF_SECTION = """() => {
+  const end = [...document.querySelectorAll('.course-card.reflection[data-notes]')].pop();
+  return {id: end.id, bottom: end.getBoundingClientRect().bottom + scrollY,
+          top: end.closest('article').getBoundingClientRect().top + scrollY};
+}"""
+
+# Phone, tablet, laptop, and a laptop at 200 % zoom (half the CSS pixels each way).
+READING_VIEWPORTS = {"phone": (375, 812), "tablet": (768, 1024), "laptop": (1280, 800), "zoom": (640, 400)}
+
+
+@pytest.mark.parametrize("viewport", READING_VIEWPORTS)
+def test_a_section_counts_as_read_only_once_the_reader_reaches_its_end(browser, site, viewport, tmp_path):
+    width, height = READING_VIEWPORTS[viewport]
+    server = LocalServer(site("html"))
+    sections = [f"week7/{p.name}" for p in sorted((server.root / "week7").glob("0*.html"))]
+    # One section read closely at each viewport, a different one each time.
+    path = sections[list(READING_VIEWPORTS).index(viewport) * 3 % len(sections)]
+    try:
+        with visit(browser, server, "week7/index.html", width=width, height=height) as (page, _):
+            # Every section opened and left a while: none is read.
+            tabs = [page.context.new_page() for _ in sections]
+            for tab, opened in zip(tabs, sections, strict=True):
+                tab.goto(server.url + opened)
+            page.wait_for_timeout(500)
+            assert [opened for opened in sections if counted_read(page, opened)] == [], "marked by opening"
+            for tab in tabs:
+                tab.close()
+            page.goto(server.url + path)
+            end = page.evaluate(END_OF_SECTION)
+            # Scrolled by the wheel to just short of the card's end: not yet.
+            page.mouse.move(width / 2, height / 2)
+            short_of_it = end["bottom"] - height - 60
+            while page.evaluate("scrollY") < short_of_it - height * 0.5:
+                page.mouse.wheel(0, height * 0.5)
+                page.wait_for_timeout(30)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked before its end"
+            # Jumped to the card by an address, then by a link on the page, each time
+            # scrolled on by the wheel: still not read.
+            page.goto(f"{server.url}{path}#{end['id']}")
+            page.mouse.wheel(0, height)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked by a jump to its card"
+            page.evaluate(
+                """id => { const a = Object.assign(document.createElement('a'), {href: '#' + id,
+                textContent: 'To the reflection'}); document.querySelector('article').prepend(a);
+                scrollTo({top: 0, behavior: 'instant'}); }""",
+                end["id"],
+            )
+            page.wait_for_timeout(300)
+            page.get_by_role("link", name="To the reflection").click()
+            page.wait_for_timeout(500)
+            page.mouse.wheel(0, height)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked by a link to its card"
+            # Read from the top to the end: read.
+            page.keyboard.press("Home")
+            page.wait_for_timeout(300)
+            scroll_down_until_read(page, path)
+            page.screenshot(path=str(tmp_path / f"read-{viewport}.png"))
+    finally:
+        server.close()
+
+
+def test_a_short_section_counts_once_the_reader_scrolls_with_all_of_it_in_view(browser, site):
+    """On a screen tall enough for the whole section, the page may still scroll a little
+    (or not at all): a reader who scrolls on, or tries to, has read it."""
+    server = LocalServer(site("html"))
+    try:
+        first = sorted((server.root / "week7").glob("0*.html"))[0].name
+        path = f"week7/{first}"
+        with visit(browser, server, path, width=1280, height=1300) as (page, _):
+            end = page.evaluate(END_OF_SECTION)
+            assert end["bottom"] < 1300 < page.evaluate("document.documentElement.scrollHeight"), (
+                "the section fits and the page scrolls"
+            )
+            page.wait_for_timeout(600)
+            assert not counted_read(page, path), "marked by opening"
+            scroll_down_until_read(page, path)
+        with visit(browser, server, path, width=1280, height=2400) as (page, _):
+            assert page.evaluate("document.documentElement.scrollHeight") <= 2400, "nothing to scroll"
+            page.wait_for_timeout(600)
+            assert not counted_read(page, path), "marked by opening"
+            page.keyboard.press("PageDown")
+            page.wait_for_function(PROGRESS_HOLDS, arg=path.removesuffix(".html"), timeout=2000)
+    finally:
+        server.close()
 
 
 def test_reading_progress_offers_to_continue_everywhere_until_deleted(browser, project):
@@ -802,7 +906,10 @@ def test_notes_and_progress_work_read_from_disk(browser, project):
         root = server.root.as_uri() + "/"
         page.goto(root + "section.html")
         type_note(page, "reflect-first", "Written from a file on disk.")
-        page.locator("#reflect-second").scroll_into_view_if_needed()
+        page.mouse.move(640, 450)
+        for _ in range(3):
+            page.mouse.wheel(0, 300)
+            page.wait_for_timeout(150)
         page.goto(root + "index.html")
         expect_text(page, ".course-progress-next", "Continue with 2. Untitled one")
         page.goto(root + "section.html")

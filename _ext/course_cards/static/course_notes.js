@@ -144,18 +144,104 @@
   const cards = [...document.querySelectorAll(".course-card.reflection[data-notes]")].map((card, index) =>
     attach(/** @type {HTMLElement} */ (card), index === 0));
 
-  // Reading progress: a section counts as read once the reflection card at its end has
-  // been in view. Copies on collected pages do not count.
+  // Reading progress: a section counts as read once the reader has scrolled down to the end
+  // of the reflection card that closes it, from where that end was below the screen; or,
+  // where the whole section fits on the screen, once the reader scrolls on (or tries to)
+  // with all of it in view. Opening the page (the browser may restore its place) and jumps
+  // by address or link are not the reader scrolling: after a jump the end counts as below
+  // only once the reader has scrolled back to the section's top or above the card. Copies
+  // on collected pages do not count.
   const originals = cards.filter((card) => !card.closest(".course-card-group"));
   const end = originals[originals.length - 1];
-  if (end && "IntersectionObserver" in window) {
+  const article = end && end.closest("article");
+  if (end && article) {
     const page = (end.dataset.notes || "").split("#")[0];
-    const watcher = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      watcher.disconnect();
+    let below = false; // the end was below the screen since the reader's scrolling began
+    let whole = false; // the whole section was on screen where it began
+    let strict = false; // since a jump
+    let jumping = true; // until the page (opened, or after a jump) comes to rest
+    let opening = true;
+    /** @type {number | undefined} */ let resting;
+    /** @type {number | undefined} */ let arriving;
+    const endInView = () => end.getBoundingClientRect().bottom <= window.innerHeight + 1;
+    const look = () => {
+      const top = article.getBoundingClientRect().top >= -1;
+      if (strict && (top || end.getBoundingClientRect().top > window.innerHeight)) strict = false;
+      if (!strict && !endInView()) below = true;
+      whole = top && endInView();
+    };
+    const startFromHere = () => {
+      below = false;
+      look();
+    };
+    const settle = () => {
+      if (!jumping) return;
+      jumping = false;
+      if (opening) strict = window.scrollY > 0 || location.hash !== "";
+      opening = false;
+      startFromHere();
+    };
+    const restLater = () => {
+      window.clearTimeout(resting);
+      if (jumping && document.readyState === "complete") resting = window.setTimeout(settle, 300);
+    };
+    const jumped = () => {
+      window.clearTimeout(arriving);
+      jumping = true;
+      strict = true;
+      restLater();
+    };
+    const counted = () => {
+      stop();
       if (store.markRead(page)) showProgress();
-    });
-    watcher.observe(end);
+    };
+    const scrolled = () => {
+      if (jumping) return restLater();
+      const wasWhole = whole;
+      look();
+      window.clearTimeout(arriving);
+      // Counted once the page stays there a moment, so that a jump the browser announces
+      // after its scroll (hashchange, popstate) still cancels it.
+      if (wasWhole || (below && endInView())) arriving = window.setTimeout(counted, 200);
+    };
+    const SCROLL_KEYS = new Set(["ArrowDown", "ArrowUp", "PageDown", "PageUp", "Home", "End", " "]);
+    // The reader's own hand on the page (wheel, touch, scroll keys, the scroll bar) ends a
+    // rest at once. The browser may scroll before it reports a wheel, so the state where
+    // the page last rested decides, not the one the event sees.
+    const touched = (/** @type {Event} */ event) => {
+      const target = /** @type {Element} */ (event.target);
+      if (event instanceof KeyboardEvent) {
+        if (!SCROLL_KEYS.has(event.key) || target.closest("input, textarea, select, button, [contenteditable]")) return;
+      }
+      if (event.type === "pointerdown" && target !== document.documentElement) return;
+      if (jumping) {
+        window.clearTimeout(resting);
+        jumping = false;
+        if (!opening) startFromHere();
+        opening = false;
+      }
+      if (whole) counted();
+    };
+    const followsLink = (/** @type {Event} */ event) => {
+      const link = event.target instanceof Element && event.target.closest("a[href]");
+      if (!link) return;
+      const to = new URL(/** @type {HTMLAnchorElement} */ (link).href);
+      if (to.hash && to.origin === location.origin && to.pathname === location.pathname) jumped();
+    };
+    /** @type {[EventTarget, string, (event: Event) => void][]} */
+    const listeners = [
+      [window, "scroll", scrolled], [window, "hashchange", jumped], [window, "popstate", jumped],
+      [window, "load", restLater], [document, "click", followsLink], [window, "wheel", touched],
+      [window, "touchmove", touched], [window, "keydown", touched], [window, "pointerdown", touched],
+    ];
+    const stop = () => {
+      window.clearTimeout(resting);
+      window.clearTimeout(arriving);
+      listeners.forEach(([target, type, listen]) => target.removeEventListener(type, listen, { capture: true }));
+    };
+    listeners.forEach(([target, type, listen]) => target.addEventListener(type, listen, { capture: true, passive: true }));
+    look();
+    restLater();
   }
 
   /** The "continue" lines and the marks beside each read section's link. */
