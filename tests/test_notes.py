@@ -709,6 +709,13 @@ def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project, 
         result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
         assert [v["id"] for v in result.response["violations"]] == []
         before = page.locator(".course-progress").bounding_box()
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        clear.click()
+        assert asked == ["Forget which sections you have read? Your notes stay as they are."]
+        assert page.locator(".course-progress-next").inner_text() == "Continue with 2. Untitled one"
+        assert counted_read(page, "section.html"), "kept when the reader says no"
+        page.once("dialog", lambda dialog: dialog.accept())
         clear.click()
         assert page.locator(".course-progress-next").inner_text() == "Start with 1. A section"
         assert clear.is_hidden() and page.locator(".course-progress").bounding_box() == before
@@ -736,6 +743,79 @@ def test_week_and_home_pages_mark_read_sections_without_moving(browser, site):
             marked = page.locator("article .sd-card:has(.course-progress-mark) .sd-card-title")
             assert [t.split(".")[0] for t in marked.all_inner_texts()] == ["1", "2", "3"]
             assert traffic.offsite == [] and traffic.console_errors == []
+    finally:
+        server.close()
+
+
+SITE_SECTIONS = sorted(f"week7/{p.name.removesuffix('.md')}" for p in (REPO / "week7").glob("0*.md"))
+
+BUTTONS = """() => [...document.querySelectorAll('article a')]
+  .filter(a => a.checkVisibility({visibilityProperty: true}) && getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)')
+  .map(a => a.textContent.trim())"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_way_back_is_the_main_button_once_a_reader_has_begun(browser, site, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
+    server = LocalServer(site("html"))
+    third = "3. The Difference Between Connection and Compliance"
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+    try:
+        with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
+            assert page.evaluate(BUTTONS) == ["Start Week 7 – Safe Connections"], "a new reader starts"
+            page.goto(server.url + "week7/index.html")
+            assert page.evaluate(BUTTONS) == ["Start with 1. Introduction: The Power of Safe Connection"]
+            page.evaluate(
+                "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS[:2]
+            )
+            for home in ("index.html", "week7/index.html"):
+                page.goto(server.url + home)
+                assert page.evaluate(BUTTONS) == [f"Continue with {third}"], home
+                links = page.locator("article a:visible").all_inner_texts()
+                assert not [text for text in links if text.startswith("Start")], home
+                result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+                assert [v["id"] for v in result.response["violations"]] == [], home
+            page.screenshot(path=str(server.root.parent / f"week-begun-375-{mode}.png"))
+    finally:
+        server.close()
+
+
+MARK_OVERLAPS = """() => {
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const found = [];
+  document.querySelectorAll('article .sd-card .course-progress-mark').forEach(mark => {
+    const box = mark.getBoundingClientRect();
+    const card = mark.closest('.sd-card');
+    const frame = card.getBoundingClientRect();
+    if (!mark.checkVisibility() || box.width === 0 || box.left < frame.left || box.right > frame.right
+        || box.top < frame.top || box.bottom > frame.bottom) found.push('not shown in its card: ' + card.textContent.trim());
+    const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (mark.contains(node) || !node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if ([...range.getClientRects()].some(rect => overlaps(rect, box))) {
+        found.push(card.querySelector('.sd-card-title').textContent.trim() + ': ' + node.textContent.trim());
+      }
+    }
+  });
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_read_marks_never_cover_the_words_of_their_cards(browser, site, width, tmp_path):
+    server = LocalServer(site("html"))
+    try:
+        with visit(browser, server, "week7/index.html", width=width) as (page, _):
+            page.evaluate(
+                "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS
+            )
+            page.reload()
+            assert page.locator("article .course-progress-mark").count() == len(SITE_SECTIONS)
+            assert page.evaluate(MARK_OVERLAPS) == []
+            page.locator("article .sd-card").nth(1).screenshot(path=str(tmp_path / f"marks-{width}.png"))
     finally:
         server.close()
 

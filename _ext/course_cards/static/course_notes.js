@@ -247,6 +247,7 @@
   /** The "continue" lines and the marks beside each read section's link. */
   const showProgress = () => {
     const read = new Set(store.readPages());
+    let begun = false;
     document.querySelectorAll(".course-progress[data-sections]").forEach((place) => {
       const el = /** @type {HTMLElement} */ (place);
       /** @type {[string, string, string][]} */ const sections = JSON.parse(el.dataset.sections || "[]");
@@ -259,6 +260,7 @@
         link.textContent = format.fill(started ? t.continueWith : t.startWith, next[2]);
       }
       el.classList.toggle("course-progress-started", started);
+      begun ||= started;
       for (const [doc, href] of sections) {
         const target = new URL(href, document.baseURI).pathname;
         document.querySelectorAll("article .sd-card").forEach((sdCard) => {
@@ -266,13 +268,18 @@
           if (!links.some((a) => new URL(/** @type {HTMLAnchorElement} */ (a).href).pathname === target)) return;
           const mark = sdCard.querySelector(".course-progress-mark");
           if (read.has(doc) && !mark) {
-            sdCard.append(make("span", { className: "course-progress-mark" }, make("span", { ariaHidden: "true", textContent: "✓ " }), t.read));
+            // At the end of the card's last line that shows, beside the words, never over them.
+            const place = [...sdCard.querySelectorAll("p")].filter((p) => p.getClientRects().length).pop() || sdCard;
+            place.append(make("span", { className: "course-progress-mark" }, make("span", { ariaHidden: "true", textContent: "✓ " }), t.read));
           } else if (!read.has(doc) && mark) mark.remove();
         });
       }
     });
+    // The page's own styles may let the way back take the place of a "start" button.
+    document.documentElement.classList.toggle("course-progress-begun", begun);
   };
   document.querySelectorAll(".course-progress-clear").forEach((clear) => clear.addEventListener("click", () => {
+    if (!window.confirm(t.confirmForget)) return;
     store.clearProgress();
     showProgress();
   }));
