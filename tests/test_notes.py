@@ -820,6 +820,27 @@ def test_read_marks_never_cover_the_words_of_their_cards(browser, site, width, t
         server.close()
 
 
+def test_each_notes_field_is_named_by_its_section_and_prompts(browser, site):
+    server = LocalServer(site("html"))
+    try:
+        with visit(browser, server, "week7/workbook.html") as (page, _):
+            fields = page.locator("article textarea")
+            assert fields.count() == len(SITE_SECTIONS)
+            names = [re.search(r'textbox "(.*)"', field.aria_snapshot()).group(1) for field in fields.all()]
+            assert len(set(names)) == len(names), "no two alike"
+            for field, name in zip(fields.all(), names, strict=True):
+                card = field.locator("xpath=ancestor::*[contains(@class, 'course-card-group')]")
+                section = card.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+                prompts = field.locator("xpath=ancestor::*[@data-notes]").locator(".course-card-body li")
+                assert name.startswith("Your notes") and section in name, name
+                assert all(" ".join(p.split()) in name for p in prompts.all_inner_texts()), name
+            page.goto(server.url + "week7/01-the-power-of-safe-connection.html")
+            title = page.locator("h1").evaluate("h => h.firstChild.textContent.trim()")
+            assert title in page.locator("article textarea").aria_snapshot()
+    finally:
+        server.close()
+
+
 def expect_text(page, selector: str, text: str) -> None:
     page.wait_for_function("([s, t]) => document.querySelector(s).textContent === t", arg=[selector, text])
 

@@ -34,6 +34,13 @@
     if (region.textContent !== text || parts.some((p) => typeof p !== "string")) region.replaceChildren(...parts);
   };
   const heading = (/** @type {Element | null} */ el) => (el && el.firstChild ? (el.firstChild.textContent || "").trim() : "");
+  /** The section a card belongs to: its group's heading on a collected page, else the page's title. */
+  const sectionOf = (/** @type {Element} */ card) => {
+    const group = card.closest(".course-card-group");
+    return heading(group ? group.querySelector("h2") : document.querySelector("h1"));
+  };
+  const promptsOf = (/** @type {Element} */ card) =>
+    [...card.querySelectorAll(".course-card-body li")].map((li) => format.oneLine(li.textContent || ""));
   const grows = !CSS.supports("field-sizing", "content");
   const fit = (/** @type {HTMLTextAreaElement} */ field) => {
     if (!grows) return;
@@ -59,7 +66,11 @@
     const field = /** @type {HTMLTextAreaElement} */ (make("textarea", { id: `${card.id}-notes`, className: "course-notes-field" }));
     const saved = status();
     const printed = make("div", { className: "course-notes-print" });
-    const box = make("div", { className: "course-notes" }, make("label", { htmlFor: field.id, textContent: t.label }), field, saved, printed);
+    const label = make("label", { id: `${field.id}-label`, htmlFor: field.id, textContent: t.label });
+    // Named by its section and prompts too, so that a list of a page's fields tells them apart.
+    const context = make("span", { id: `${field.id}-context`, hidden: true }, `${sectionOf(card)}: ${promptsOf(card).join(" ")}`);
+    field.setAttribute("aria-labelledby", `${label.id} ${context.id}`);
+    const box = make("div", { className: "course-notes" }, label, context, field, saved, printed);
     if (first && card.dataset.privacy) {
       const link = make("a", { href: card.dataset.privacy, textContent: t.privacyLink });
       box.append(make("p", { className: "course-notes-privacy" }, `${t.privacy} `, link));
@@ -76,13 +87,7 @@
     };
     const copies = () => (editors.get(key) || []).filter((other) => other !== editor);
     const save = () => {
-      const group = card.closest(".course-card-group");
-      const note = {
-        text: field.value,
-        updated: new Date().toISOString(),
-        section: heading(group ? group.querySelector("h2") : document.querySelector("h1")),
-        prompts: [...card.querySelectorAll(".course-card-body li")].map((li) => format.oneLine(li.textContent || "")),
-      };
+      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card) };
       try {
         store.write(key, note);
         seen = note;
