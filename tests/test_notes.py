@@ -548,14 +548,118 @@ def test_a_file_downloaded_before_version_2_still_imports(browser, project, tmp_
 # The reader's companion (issue #23).
 
 
+PROGRESS_HOLDS = "p => JSON.parse(localStorage.getItem('course-notes:/:@progress') || '[]').includes(p)"
+
+
+def counted_read(page, path: str) -> bool:
+    return page.evaluate(PROGRESS_HOLDS, path.removesuffix(".html").split("#")[0])
+
+
 def read_to_the_end(page, server, path: str) -> None:
-    """Opens a section and brings the reflection card at its end into view."""
+    """Opens a section and scrolls down with the mouse wheel, most of a screen at a time,
+    as a reader would, until the section counts as read."""
     page.goto(server.url + path)
-    page.locator(".course-card.reflection[data-notes]").last.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "p => JSON.parse(localStorage.getItem('course-notes:/:@progress') || '[]').includes(p)",
-        arg=path.removesuffix(".html"),
-    )
+    scroll_down_until_read(page, path)
+
+
+def scroll_down_until_read(page, path: str) -> None:
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    page.mouse.move(width / 2, height / 2)
+    for _ in range(30):
+        page.mouse.wheel(0, height * 0.8)
+        page.wait_for_timeout(150)
+        if counted_read(page, path):
+            return
+    pytest.fail(f"{path} did not count as read after scrolling to its end")
+
+
+END_OF_SECTION = """() => {
+  const end = [...document.querySelectorAll('.course-card.reflection[data-notes]')].pop();
+  return {id: end.id, bottom: end.getBoundingClientRect().bottom + scrollY,
+          top: end.closest('article').getBoundingClientRect().top + scrollY};
+}"""
+
+# Phone, tablet, laptop, and a laptop at 200 % zoom (half the CSS pixels each way).
+READING_VIEWPORTS = {"phone": (375, 812), "tablet": (768, 1024), "laptop": (1280, 800), "zoom": (640, 400)}
+
+
+@pytest.mark.parametrize("viewport", READING_VIEWPORTS)
+def test_a_section_counts_as_read_only_once_the_reader_reaches_its_end(browser, site, viewport, tmp_path):
+    width, height = READING_VIEWPORTS[viewport]
+    server = LocalServer(site("html"))
+    sections = [f"week7/{p.name}" for p in sorted((server.root / "week7").glob("0*.html"))]
+    # One section read closely at each viewport, a different one each time.
+    path = sections[list(READING_VIEWPORTS).index(viewport) * 3 % len(sections)]
+    try:
+        with visit(browser, server, "week7/index.html", width=width, height=height) as (page, _):
+            # Every section opened and left a while: none is read.
+            tabs = [page.context.new_page() for _ in sections]
+            for tab, opened in zip(tabs, sections, strict=True):
+                tab.goto(server.url + opened)
+            page.wait_for_timeout(500)
+            assert [opened for opened in sections if counted_read(page, opened)] == [], "marked by opening"
+            for tab in tabs:
+                tab.close()
+            page.goto(server.url + path)
+            end = page.evaluate(END_OF_SECTION)
+            # Scrolled by the wheel to just short of the card's end: not yet.
+            page.mouse.move(width / 2, height / 2)
+            short_of_it = end["bottom"] - height - 60
+            while page.evaluate("scrollY") < short_of_it - height * 0.5:
+                page.mouse.wheel(0, height * 0.5)
+                page.wait_for_timeout(30)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked before its end"
+            # Jumped to the card by an address, then by a link on the page, each time
+            # scrolled on by the wheel: still not read.
+            page.goto(f"{server.url}{path}#{end['id']}")
+            page.mouse.wheel(0, height)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked by a jump to its card"
+            page.evaluate(
+                """id => { const a = Object.assign(document.createElement('a'), {href: '#' + id,
+                textContent: 'To the reflection'}); document.querySelector('article').prepend(a);
+                scrollTo({top: 0, behavior: 'instant'}); }""",
+                end["id"],
+            )
+            page.wait_for_timeout(300)
+            page.get_by_role("link", name="To the reflection").click()
+            page.wait_for_timeout(500)
+            page.mouse.wheel(0, height)
+            page.wait_for_timeout(300)
+            assert not counted_read(page, path), "marked by a link to its card"
+            # Read from the top to the end: read.
+            page.keyboard.press("Home")
+            page.wait_for_timeout(300)
+            scroll_down_until_read(page, path)
+            page.screenshot(path=str(tmp_path / f"read-{viewport}.png"))
+    finally:
+        server.close()
+
+
+def test_a_short_section_counts_once_the_reader_scrolls_with_all_of_it_in_view(browser, site):
+    """On a screen tall enough for the whole section, the page may still scroll a little
+    (or not at all): a reader who scrolls on, or tries to, has read it."""
+    server = LocalServer(site("html"))
+    try:
+        first = sorted((server.root / "week7").glob("0*.html"))[0].name
+        path = f"week7/{first}"
+        with visit(browser, server, path, width=1280, height=1300) as (page, _):
+            end = page.evaluate(END_OF_SECTION)
+            assert end["bottom"] < 1300 < page.evaluate("document.documentElement.scrollHeight"), (
+                "the section fits and the page scrolls"
+            )
+            page.wait_for_timeout(600)
+            assert not counted_read(page, path), "marked by opening"
+            scroll_down_until_read(page, path)
+        with visit(browser, server, path, width=1280, height=2400) as (page, _):
+            assert page.evaluate("document.documentElement.scrollHeight") <= 2400, "nothing to scroll"
+            page.wait_for_timeout(600)
+            assert not counted_read(page, path), "marked by opening"
+            page.keyboard.press("PageDown")
+            page.wait_for_function(PROGRESS_HOLDS, arg=path.removesuffix(".html"), timeout=2000)
+    finally:
+        server.close()
 
 
 def test_reading_progress_offers_to_continue_everywhere_until_deleted(browser, project):
@@ -605,6 +709,13 @@ def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project, 
         result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
         assert [v["id"] for v in result.response["violations"]] == []
         before = page.locator(".course-progress").bounding_box()
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        clear.click()
+        assert asked == ["Forget which sections you have read? Your notes stay as they are."]
+        assert page.locator(".course-progress-next").inner_text() == "Continue with 2. Untitled one"
+        assert counted_read(page, "section.html"), "kept when the reader says no"
+        page.once("dialog", lambda dialog: dialog.accept())
         clear.click()
         assert page.locator(".course-progress-next").inner_text() == "Start with 1. A section"
         assert clear.is_hidden() and page.locator(".course-progress").bounding_box() == before
@@ -632,6 +743,100 @@ def test_week_and_home_pages_mark_read_sections_without_moving(browser, site):
             marked = page.locator("article .sd-card:has(.course-progress-mark) .sd-card-title")
             assert [t.split(".")[0] for t in marked.all_inner_texts()] == ["1", "2", "3"]
             assert traffic.offsite == [] and traffic.console_errors == []
+    finally:
+        server.close()
+
+
+SITE_SECTIONS = sorted(f"week7/{p.name.removesuffix('.md')}" for p in (REPO / "week7").glob("0*.md"))
+
+BUTTONS = """() => [...document.querySelectorAll('article a')]
+  .filter(a => a.checkVisibility({visibilityProperty: true}) && getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)')
+  .map(a => a.textContent.trim())"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_way_back_is_the_main_button_once_a_reader_has_begun(browser, site, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
+    server = LocalServer(site("html"))
+    third = "3. The Difference Between Connection and Compliance"
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+    try:
+        with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
+            assert page.evaluate(BUTTONS) == ["Start Week 7 – Safe Connections"], "a new reader starts"
+            page.goto(server.url + "week7/index.html")
+            assert page.evaluate(BUTTONS) == ["Start with 1. Introduction: The Power of Safe Connection"]
+            page.evaluate(
+                "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS[:2]
+            )
+            for home in ("index.html", "week7/index.html"):
+                page.goto(server.url + home)
+                assert page.evaluate(BUTTONS) == [f"Continue with {third}"], home
+                links = page.locator("article a:visible").all_inner_texts()
+                assert not [text for text in links if text.startswith("Start")], home
+                result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+                assert [v["id"] for v in result.response["violations"]] == [], home
+            page.screenshot(path=str(server.root.parent / f"week-begun-375-{mode}.png"))
+    finally:
+        server.close()
+
+
+MARK_OVERLAPS = """() => {
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const found = [];
+  document.querySelectorAll('article .sd-card .course-progress-mark').forEach(mark => {
+    const box = mark.getBoundingClientRect();
+    const card = mark.closest('.sd-card');
+    const frame = card.getBoundingClientRect();
+    if (!mark.checkVisibility() || box.width === 0 || box.left < frame.left || box.right > frame.right
+        || box.top < frame.top || box.bottom > frame.bottom) found.push('not shown in its card: ' + card.textContent.trim());
+    const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (mark.contains(node) || !node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if ([...range.getClientRects()].some(rect => overlaps(rect, box))) {
+        found.push(card.querySelector('.sd-card-title').textContent.trim() + ': ' + node.textContent.trim());
+      }
+    }
+  });
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_read_marks_never_cover_the_words_of_their_cards(browser, site, width, tmp_path):
+    server = LocalServer(site("html"))
+    try:
+        with visit(browser, server, "week7/index.html", width=width) as (page, _):
+            page.evaluate(
+                "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS
+            )
+            page.reload()
+            assert page.locator("article .course-progress-mark").count() == len(SITE_SECTIONS)
+            assert page.evaluate(MARK_OVERLAPS) == []
+            page.locator("article .sd-card").nth(1).screenshot(path=str(tmp_path / f"marks-{width}.png"))
+    finally:
+        server.close()
+
+
+def test_each_notes_field_is_named_by_its_section_and_prompts(browser, site):
+    server = LocalServer(site("html"))
+    try:
+        with visit(browser, server, "week7/workbook.html") as (page, _):
+            fields = page.locator("article textarea")
+            assert fields.count() == len(SITE_SECTIONS)
+            names = [re.search(r'textbox "(.*)"', field.aria_snapshot()).group(1) for field in fields.all()]
+            assert len(set(names)) == len(names), "no two alike"
+            for field, name in zip(fields.all(), names, strict=True):
+                card = field.locator("xpath=ancestor::*[contains(@class, 'course-card-group')]")
+                section = card.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+                prompts = field.locator("xpath=ancestor::*[@data-notes]").locator(".course-card-body li")
+                assert name.startswith("Your notes") and section in name, name
+                assert all(" ".join(p.split()) in name for p in prompts.all_inner_texts()), name
+            page.goto(server.url + "week7/01-the-power-of-safe-connection.html")
+            title = page.locator("h1").evaluate("h => h.firstChild.textContent.trim()")
+            assert title in page.locator("article textarea").aria_snapshot()
     finally:
         server.close()
 
@@ -802,7 +1007,10 @@ def test_notes_and_progress_work_read_from_disk(browser, project):
         root = server.root.as_uri() + "/"
         page.goto(root + "section.html")
         type_note(page, "reflect-first", "Written from a file on disk.")
-        page.locator("#reflect-second").scroll_into_view_if_needed()
+        page.mouse.move(640, 450)
+        for _ in range(3):
+            page.mouse.wheel(0, 300)
+            page.wait_for_timeout(150)
         page.goto(root + "index.html")
         expect_text(page, ".course-progress-next", "Continue with 2. Untitled one")
         page.goto(root + "section.html")

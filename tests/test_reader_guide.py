@@ -200,3 +200,48 @@ def test_printed_metaphors_name_the_section_each_comes_from(browser, server, tmp
         printed = printed_text(page, tmp_path)
     assert len(names) == len(COURSE.week("week7").sections)
     assert all(re.sub(r"\s+", " ", name) in printed for name in names)
+
+
+TYPE_AND_INK = """selectors => {
+  const body = document.querySelector('article section > p:not([class])');
+  const of = el => ({size: parseFloat(getComputedStyle(el).fontSize), colour: getComputedStyle(el).color});
+  return {body: of(body), found: selectors.flatMap(s => [...document.querySelectorAll(s)])
+    .filter(el => el.checkVisibility()).map(el => ({name: el.className, ...of(el)}))};
+}"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_care_line_and_the_privacy_line_are_body_size_and_full_contrast(browser, server, mode):
+    pages = {
+        "index.html": [".course-care-line", ".course-notes-privacy"],
+        "week7/01-the-power-of-safe-connection.html": [".course-care-line", ".course-notes-privacy"],
+        "week7/workbook.html": [".course-care-line", ".course-notes-privacy"],
+    }
+    with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
+        for path, selectors in pages.items():
+            page.goto(server.url + path)
+            measured = page.evaluate(TYPE_AND_INK, selectors)
+            body, found = measured["body"], measured["found"]
+            assert len(found) == len(selectors), path
+            for line in found:
+                assert line["size"] >= body["size"], f"{path} {line['name']}: {line['size']} px"
+                assert line["colour"] == body["colour"], f"{path} {line['name']}: {line['colour']}"
+
+
+def test_without_javascript_every_notes_place_says_notes_need_it(browser, server):
+    with visit(browser, server, "index.html", javascript=False) as (page, _):
+        sentences = re.split(r"(?<=[.?!])\s+", page.locator("article").inner_text())
+        boxes = [s for s in sentences if "box" in s and "JavaScript" not in s]
+        assert boxes == [], "no words about a box that is not there"
+        for path in ("index.html", "week7/01-the-power-of-safe-connection.html", "week7/workbook.html"):
+            page.goto(server.url + path)
+            places = page.locator(".course-card.reflection[data-notes]")
+            assert places.count() > 0
+            for card in places.all():
+                said = card.locator(".course-notes-nojs")
+                assert said.count() == 1 and said.is_visible(), path
+                assert re.fullmatch(r"[^.]*JavaScript[^.]*\.", said.inner_text()), "one sentence"
+        tools = page.locator(".course-notes-nojs-tools")
+        assert tools.is_visible() and "JavaScript" in tools.inner_text()
+    with visit(browser, server, "week7/workbook.html") as (page, _):
+        assert page.locator(".course-notes-nojs:visible, .course-notes-nojs-tools:visible").count() == 0

@@ -283,3 +283,46 @@ def test_search_excerpts_keep_a_cards_label_and_title_apart(browser, server):
     excerpts = " ".join(results)
     assert "Learning to trust warmth" in excerpts, results
     assert not re.search(r"(Metaphor|Reflection)[A-Z]", excerpts), results
+
+
+# Every transition and animation the page's elements (and their ::before/::after) have.
+MOTION = """() => [...document.querySelectorAll('*')].flatMap(el => [null, '::before', '::after'].map(part => {
+  const style = getComputedStyle(el, part);
+  const moving = style.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+    || (style.animationName !== 'none' && parseFloat(style.animationDuration) > 0);
+  return moving ? `${el.tagName}.${el.className}${part || ''}` : null;
+})).filter(Boolean)"""
+
+
+def test_reduced_motion_turns_off_smooth_scrolling_and_animations(browser, server):
+    with visit(browser, server, "week7/01-the-power-of-safe-connection.html", width=PHONE) as (page, _):
+        assert page.evaluate(MOTION) != [], "the theme moves things when motion is welcome"
+        page.emulate_media(reduced_motion="reduce")
+        assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+        assert page.evaluate(MOTION) == []
+
+
+# The site's own controls: the notes tools, the way on, Previous/Next.
+CONTROLS = """() => [...document.querySelectorAll(
+  'article button, .course-progress-next, .course-start, .related-pages a')]
+  .filter(el => el.checkVisibility({visibilityProperty: true}))
+  .map(el => { const box = el.getBoundingClientRect();
+    return {name: el.textContent.trim().replace(/\\s+/g, ' '), width: box.width, height: box.height}; })"""
+
+
+def test_the_sites_own_controls_are_big_enough_to_touch_on_a_phone(browser, server):
+    with visit(browser, server, "index.html", width=PHONE) as (page, _):
+        seen = []
+        for path in ("index.html", "week7/index.html", "week7/workbook.html"):
+            page.goto(server.url + path)
+            if path == "week7/index.html":
+                page.evaluate(
+                    "localStorage.setItem('course-notes:/:@progress', JSON.stringify(['week7/01-the-power-of-safe-connection']))"
+                )
+                page.reload()
+            controls = page.evaluate(CONTROLS)
+            seen += [c["name"] for c in controls]
+            small = [c for c in controls if c["width"] < 44 or c["height"] < 44]
+            assert small == [], path
+        assert any("Download my notes" in name for name in seen) and any("Next" in name for name in seen)
+        assert any(name.startswith("Forget") for name in seen)

@@ -92,6 +92,7 @@ def messages() -> dict[str, str | dict[str, str]]:
         "startWith": _("Start with %s"),
         "continueWith": _("Continue with %s"),
         "read": _("Read"),
+        "confirmForget": _("Forget which sections you have read? Your notes stay as they are."),
         "fileTitle": _("My notes from %s"),
         "fileIntro": _("Downloaded on %s. The workbook's import button reads this file back."),
     }

@@ -65,8 +65,20 @@ def close_header(self: HTML5Translator, node: course_card) -> None:
     self.body.append(self.starttag({}, "div", CLASS="course-card-body"))
 
 
+def without_script(self: HTML5Translator, css_class: str, message: str) -> str:
+    """Where the notes script would add something: one sentence for a browser that runs no
+    scripts (e-readers get none: their books have no notes)."""
+    if self.builder.name.startswith("epub"):
+        return ""
+    return f'<noscript><p class="{css_class}">{self.encode(message)}</p></noscript>\n'
+
+
 def depart_card_html(self: HTML5Translator, node: course_card) -> None:
-    self.body.append(f"</div>\n</{'details' if node.collapsible else 'div'}>\n")
+    self.body.append("</div>\n")
+    if node.get("notes"):
+        message = _("Writing notes here needs JavaScript, which is switched off in this browser.")
+        self.body.append(without_script(self, "course-notes-nojs", message))
+    self.body.append(f"</{'details' if node.collapsible else 'div'}>\n")
 
 
 def visit_card_title_html(self: HTML5Translator, node: card_title) -> None:
@@ -183,7 +195,10 @@ def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     known = json.dumps(node["known"], ensure_ascii=False)
     # hidden="hidden", not a bare attribute: e-book pages are XHTML.
     tools = self.starttag({}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known})
-    self.body.append(f"{tools}</div>\n")
+    message = _(
+        "Downloading, bringing back and deleting notes need JavaScript, which is switched off in this browser."
+    )
+    self.body.append(without_script(self, "course-notes-nojs-tools", message) + f"{tools}</div>\n")
     raise nodes.SkipNode
 
 

@@ -34,6 +34,13 @@
     if (region.textContent !== text || parts.some((p) => typeof p !== "string")) region.replaceChildren(...parts);
   };
   const heading = (/** @type {Element | null} */ el) => (el && el.firstChild ? (el.firstChild.textContent || "").trim() : "");
+  /** The section a card belongs to: its group's heading on a collected page, else the page's title. */
+  const sectionOf = (/** @type {Element} */ card) => {
+    const group = card.closest(".course-card-group");
+    return heading(group ? group.querySelector("h2") : document.querySelector("h1"));
+  };
+  const promptsOf = (/** @type {Element} */ card) =>
+    [...card.querySelectorAll(".course-card-body li")].map((li) => format.oneLine(li.textContent || ""));
   const grows = !CSS.supports("field-sizing", "content");
   const fit = (/** @type {HTMLTextAreaElement} */ field) => {
     if (!grows) return;
@@ -59,7 +66,11 @@
     const field = /** @type {HTMLTextAreaElement} */ (make("textarea", { id: `${card.id}-notes`, className: "course-notes-field" }));
     const saved = status();
     const printed = make("div", { className: "course-notes-print" });
-    const box = make("div", { className: "course-notes" }, make("label", { htmlFor: field.id, textContent: t.label }), field, saved, printed);
+    const label = make("label", { id: `${field.id}-label`, htmlFor: field.id, textContent: t.label });
+    // Named by its section and prompts too, so that a list of a page's fields tells them apart.
+    const context = make("span", { id: `${field.id}-context`, hidden: true }, `${sectionOf(card)}: ${promptsOf(card).join(" ")}`);
+    field.setAttribute("aria-labelledby", `${label.id} ${context.id}`);
+    const box = make("div", { className: "course-notes" }, label, context, field, saved, printed);
     if (first && card.dataset.privacy) {
       const link = make("a", { href: card.dataset.privacy, textContent: t.privacyLink });
       box.append(make("p", { className: "course-notes-privacy" }, `${t.privacy} `, link));
@@ -76,13 +87,7 @@
     };
     const copies = () => (editors.get(key) || []).filter((other) => other !== editor);
     const save = () => {
-      const group = card.closest(".course-card-group");
-      const note = {
-        text: field.value,
-        updated: new Date().toISOString(),
-        section: heading(group ? group.querySelector("h2") : document.querySelector("h1")),
-        prompts: [...card.querySelectorAll(".course-card-body li")].map((li) => format.oneLine(li.textContent || "")),
-      };
+      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card) };
       try {
         store.write(key, note);
         seen = note;
@@ -144,23 +149,110 @@
   const cards = [...document.querySelectorAll(".course-card.reflection[data-notes]")].map((card, index) =>
     attach(/** @type {HTMLElement} */ (card), index === 0));
 
-  // Reading progress: a section counts as read once the reflection card at its end has
-  // been in view. Copies on collected pages do not count.
+  // Reading progress: a section counts as read once the reader has scrolled down to the end
+  // of the reflection card that closes it, from where that end was below the screen; or,
+  // where the whole section fits on the screen, once the reader scrolls on (or tries to)
+  // with all of it in view. Opening the page (the browser may restore its place) and jumps
+  // by address or link are not the reader scrolling: after a jump the end counts as below
+  // only once the reader has scrolled back to the section's top or above the card. Copies
+  // on collected pages do not count.
   const originals = cards.filter((card) => !card.closest(".course-card-group"));
   const end = originals[originals.length - 1];
-  if (end && "IntersectionObserver" in window) {
+  const article = end && end.closest("article");
+  if (end && article) {
     const page = (end.dataset.notes || "").split("#")[0];
-    const watcher = new IntersectionObserver((entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      watcher.disconnect();
+    let below = false; // the end was below the screen since the reader's scrolling began
+    let whole = false; // the whole section was on screen where it began
+    let strict = false; // since a jump
+    let jumping = true; // until the page (opened, or after a jump) comes to rest
+    let opening = true;
+    /** @type {number | undefined} */ let resting;
+    /** @type {number | undefined} */ let arriving;
+    const endInView = () => end.getBoundingClientRect().bottom <= window.innerHeight + 1;
+    const look = () => {
+      const top = article.getBoundingClientRect().top >= -1;
+      if (strict && (top || end.getBoundingClientRect().top > window.innerHeight)) strict = false;
+      if (!strict && !endInView()) below = true;
+      whole = top && endInView();
+    };
+    const startFromHere = () => {
+      below = false;
+      look();
+    };
+    const settle = () => {
+      if (!jumping) return;
+      jumping = false;
+      if (opening) strict = window.scrollY > 0 || location.hash !== "";
+      opening = false;
+      startFromHere();
+    };
+    const restLater = () => {
+      window.clearTimeout(resting);
+      if (jumping && document.readyState === "complete") resting = window.setTimeout(settle, 300);
+    };
+    const jumped = () => {
+      window.clearTimeout(arriving);
+      jumping = true;
+      strict = true;
+      restLater();
+    };
+    const counted = () => {
+      stop();
       if (store.markRead(page)) showProgress();
-    });
-    watcher.observe(end);
+    };
+    const scrolled = () => {
+      if (jumping) return restLater();
+      const wasWhole = whole;
+      look();
+      window.clearTimeout(arriving);
+      // Counted once the page stays there a moment, so that a jump the browser announces
+      // after its scroll (hashchange, popstate) still cancels it.
+      if (wasWhole || (below && endInView())) arriving = window.setTimeout(counted, 200);
+    };
+    const SCROLL_KEYS = new Set(["ArrowDown", "ArrowUp", "PageDown", "PageUp", "Home", "End", " "]);
+    // The reader's own hand on the page (wheel, touch, scroll keys, the scroll bar) ends a
+    // rest at once. The browser may scroll before it reports a wheel, so the state where
+    // the page last rested decides, not the one the event sees.
+    const touched = (/** @type {Event} */ event) => {
+      const target = /** @type {Element} */ (event.target);
+      if (event instanceof KeyboardEvent) {
+        if (!SCROLL_KEYS.has(event.key) || target.closest("input, textarea, select, button, [contenteditable]")) return;
+      }
+      if (event.type === "pointerdown" && target !== document.documentElement) return;
+      if (jumping) {
+        window.clearTimeout(resting);
+        jumping = false;
+        if (!opening) startFromHere();
+        opening = false;
+      }
+      if (whole) counted();
+    };
+    const followsLink = (/** @type {Event} */ event) => {
+      const link = event.target instanceof Element && event.target.closest("a[href]");
+      if (!link) return;
+      const to = new URL(/** @type {HTMLAnchorElement} */ (link).href);
+      if (to.hash && to.origin === location.origin && to.pathname === location.pathname) jumped();
+    };
+    /** @type {[EventTarget, string, (event: Event) => void][]} */
+    const listeners = [
+      [window, "scroll", scrolled], [window, "hashchange", jumped], [window, "popstate", jumped],
+      [window, "load", restLater], [document, "click", followsLink], [window, "wheel", touched],
+      [window, "touchmove", touched], [window, "keydown", touched], [window, "pointerdown", touched],
+    ];
+    const stop = () => {
+      window.clearTimeout(resting);
+      window.clearTimeout(arriving);
+      listeners.forEach(([target, type, listen]) => target.removeEventListener(type, listen, { capture: true }));
+    };
+    listeners.forEach(([target, type, listen]) => target.addEventListener(type, listen, { capture: true, passive: true }));
+    look();
+    restLater();
   }
 
   /** The "continue" lines and the marks beside each read section's link. */
   const showProgress = () => {
     const read = new Set(store.readPages());
+    let begun = false;
     document.querySelectorAll(".course-progress[data-sections]").forEach((place) => {
       const el = /** @type {HTMLElement} */ (place);
       /** @type {[string, string, string][]} */ const sections = JSON.parse(el.dataset.sections || "[]");
@@ -173,6 +265,7 @@
         link.textContent = format.fill(started ? t.continueWith : t.startWith, next[2]);
       }
       el.classList.toggle("course-progress-started", started);
+      begun ||= started;
       for (const [doc, href] of sections) {
         const target = new URL(href, document.baseURI).pathname;
         document.querySelectorAll("article .sd-card").forEach((sdCard) => {
@@ -180,13 +273,18 @@
           if (!links.some((a) => new URL(/** @type {HTMLAnchorElement} */ (a).href).pathname === target)) return;
           const mark = sdCard.querySelector(".course-progress-mark");
           if (read.has(doc) && !mark) {
-            sdCard.append(make("span", { className: "course-progress-mark" }, make("span", { ariaHidden: "true", textContent: "✓ " }), t.read));
+            // At the end of the card's last line that shows, beside the words, never over them.
+            const place = [...sdCard.querySelectorAll("p")].filter((p) => p.getClientRects().length).pop() || sdCard;
+            place.append(make("span", { className: "course-progress-mark" }, make("span", { ariaHidden: "true", textContent: "✓ " }), t.read));
           } else if (!read.has(doc) && mark) mark.remove();
         });
       }
     });
+    // The page's own styles may let the way back take the place of a "start" button.
+    document.documentElement.classList.toggle("course-progress-begun", begun);
   };
   document.querySelectorAll(".course-progress-clear").forEach((clear) => clear.addEventListener("click", () => {
+    if (!window.confirm(t.confirmForget)) return;
     store.clearProgress();
     showProgress();
   }));
