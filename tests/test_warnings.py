@@ -98,3 +98,28 @@ def test_a_tab_indented_reflection_is_one_warning_about_tabs_not_a_count_of_prom
     ]
     assert any("[course_cards.tabs]" in line and "index.md:6" in line for line in warnings), warnings
     assert not [line for line in warnings if "[course_shape.prompts]" in line], warnings
+
+
+@pytest.mark.parametrize("spelling", ["metaphore", "metaphors", "metafor", "reflexion"])
+def test_a_misspelt_card_directive_is_one_message_saying_what_was_meant(make_app, tmp_path, spelling):
+    """The parser's own message names the card kind that was meant; the card it would have
+    been does not also break the page's rules or leave a published id behind."""
+    import shutil
+
+    from conftest import REPO
+
+    shutil.copytree(REPO / "tests" / "roots" / "test-guide", tmp_path, dirs_exist_ok=True)
+    page = tmp_path / "week1" / "01-arriving.md"
+    meant = "reflection" if spelling == "reflexion" else "metaphor"
+    page.write_text(page.read_text().replace(f":::{{{meant}}}", f":::{{{spelling}}}", 1))
+    (tmp_path / "ids.txt").write_text(
+        "week1/01-arriving metaphor-01-arriving\nweek1/01-arriving reflect-01-arriving\n"
+    )
+    conf = tmp_path / "conf.py"
+    conf.write_text(conf.read_text() + 'course_cards_published_ids = "ids.txt"\n')
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    warnings = warning_lines(app)
+    assert len(warnings) == 1, warnings
+    assert f"01-arriving.md:{5 if spelling != 'reflexion' else 11}" in warnings[0]
+    assert f"Unknown directive type: '{spelling}'; did you mean '{meant}'?" in warnings[0]

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collection, directives, nodes, notes, published, writers
+from . import collection, directives, misspelt, nodes, notes, published, writers
 from .directives import card_id
 from .shared import WARNING_TYPE, logger
 
@@ -116,6 +116,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("continue-reading", directives.ReadingProgressDirective)
 
     app.add_domain(collection.CardDomain)
+    misspelt.setup(app)
     app.connect("env-get-outdated", collection.remember_collected_state)
     app.connect("env-get-updated", collection.collecting_pages_to_rewrite)
     app.connect("builder-inited", add_assets)

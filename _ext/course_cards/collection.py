@@ -79,8 +79,9 @@ class CardDomain(Domain):
 
     @property
     def empty(self) -> dict[str, list[str]]:
-        """Page -> the kinds of its cards left out for being empty (each already warned
-        about), so that rules over a page's cards can tell a card left out from one missing."""
+        """Page -> the kinds of its cards left out, for being empty or for a misspelt
+        directive name (each already warned about), so that rules over a page's cards can
+        tell a card left out from one missing."""
         return self.data["empty"]
 
     def claims_of(self, note_key: str) -> tuple[str, list[str]]:

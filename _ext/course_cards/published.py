@@ -109,7 +109,8 @@ def check_published_ids(app: Sphinx, env: BuildEnvironment) -> None:
     renamed = {old for _, formerly in claims.values() for old in formerly}
     for number, page, card_id in read_published(path):
         key = f"{page}#{card_id}"
-        if key not in here and key not in renamed:
+        # A page with a card left out (empty, or its directive misspelt) was told so already.
+        if key not in here and key not in renamed and page not in domain.empty:
             warn(
                 f"the published card {card_id!r} of {page!r} is gone; readers' notes for it would be "
                 f"orphaned. If you renamed it, add ':formerly: {card_id}' to the card; if you removed "
