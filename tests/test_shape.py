@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import runpy
 
 import pytest
@@ -62,3 +63,20 @@ def test_the_section_rules_repeat_on_a_rebuild_that_reads_nothing(app, make_app)
     again.build()
     repeated = [line for line in warning_lines(again, "[course_shape.") if "reflection]" in line]
     assert len(repeated) == 2, repeated
+
+
+def test_the_alt_text_hint_names_the_image_as_its_page_writes_it(make_app, tmp_path):
+    """A page in a folder writes its image's path from that folder; the hint does too, so
+    the path it suggests is one that exists."""
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "course_site.shape"]\n')
+    (tmp_path / "index.md").write_text("# Home\n\n```{toctree}\nweek1/boats\n```\n")
+    (tmp_path / "week1").mkdir()
+    (tmp_path / "week1" / "boats.png").write_bytes(
+        (REPO / "tests" / "roots" / "test-hostile" / "pictures" / "dot.png").read_bytes()
+    )
+    (tmp_path / "week1" / "boats.md").write_text("# Boats\n\n![](boats.png)\n")
+    app = make_app("html", srcdir=tmp_path, freshenv=True)
+    app.build()
+    (hint,) = [line for line in app.warning.getvalue().splitlines() if "[course_shape.alt]" in line]
+    suggested = re.search(r"!\[what it shows\]\(([^)]+)\)", hint)[1]
+    assert suggested == "boats.png" and (tmp_path / "week1" / suggested).is_file(), hint

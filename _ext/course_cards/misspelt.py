@@ -41,8 +41,10 @@ class SuggestTheKind(std_logging.Filter):
         kind = meant(message)
         if kind:
             record.msg = UNKNOWN.sub(
-                lambda found: f"{found[0].rstrip('.')}; did you mean {kind!r}? Until it is spelt "
-                "so, the card is left out of the page.",
+                lambda found: (
+                    f"{found[0].rstrip('.')}; did you mean {kind!r}? Until it is spelt "
+                    "so, the card is left out of the page."
+                ),
                 message,
                 count=1,
             )

@@ -10,6 +10,7 @@ concern.) Each finding is a warning with file and line, typed ``course_shape.<ru
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -182,12 +183,21 @@ def check_landing_grid(docname: str, doctree: nodes.document) -> None:
         )
 
 
+def as_written(uri: str, docname: str) -> str:
+    """An image's path as its page would write it: Sphinx has made it relative to the
+    source folder by now."""
+    if "://" in uri or uri.startswith(("data:", "/")):
+        return uri
+    return posixpath.relpath(uri, posixpath.dirname(docname) or ".")
+
+
 def check_images(docname: str, doctree: nodes.document) -> None:
     for image in doctree.findall(nodes.image):
         if not image.get("alt", "").strip():
+            path = as_written(image["uri"], docname)
             warn(
-                f"this image ({image['uri']}) has no alt text; say what it shows for readers who "
-                f"cannot see it: ![what it shows]({image['uri']}), or ':alt: what it shows' under "
+                f"this image ({path}) has no alt text; say what it shows for readers who "
+                f"cannot see it: ![what it shows]({path}), or ':alt: what it shows' under "
                 f"{{image}} or {{figure}}",
                 "alt",
                 located(image, docname),
