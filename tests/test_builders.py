@@ -69,3 +69,33 @@ def test_latex_output_frames_each_card_with_kind_and_title(site):
     assert tex.count(r"\begin{sphinxadmonition}{note}{") >= 8
     assert "Metaphor: A dance floor}" in tex
     assert tex.count(r"\begin{sphinxadmonition}{tip}{") >= 8
+
+
+def test_the_single_page_has_unique_ids_and_every_link_finds_its_place(make_app, tmp_path):
+    """Two pages with one title (every week's "Metaphors at a glance"): on the single page
+    each id is there once, and each link, within a page or to another, lands where it did."""
+    from collections import Counter
+
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "course_site.site_html"]\nmyst_heading_anchors = 3\n'
+    )
+    (tmp_path / "index.md").write_text("# Home\n\n```{toctree}\na/page\nb/page\n```\n")
+    for week, other in (("a", "b"), ("b", "a")):
+        (tmp_path / week).mkdir()
+        (tmp_path / week / "page.md").write_text(
+            f"# Same title\n\n({week}-label)=\n## Part\n\nSee {{ref}}`{other}-label` and [the part here](#part).\n"
+        )
+    app = make_app("singlehtml", srcdir=tmp_path, freshenv=True)
+    app.build()
+    page = soup(app.outdir / "index.html")
+    ids = Counter(element["id"] for element in page.select("[id]"))
+    assert [name for name, count in ids.items() if count > 1] == []
+    links = {}
+    body = page.select_one("[role=main]")
+    for link in body.select("a[href^='#']"):
+        target = page.find(id=link["href"][1:])
+        assert target is not None, link
+        links.setdefault(link.get_text(), []).append(target)
+    # Each page's own "#part" leads to its own Part, not both to the first page's.
+    assert len({target["id"] for target in links["the part here"]}) == 2, links
+    assert {target["id"] for target in links["Part"]} == {"a-label", "b-label"}
