@@ -155,3 +155,22 @@ def test_make_prints_only_the_summary(repo):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("## Cards changed since main"), result.stdout
+
+
+def test_an_edit_to_the_authors_words_is_shown_to_the_reviewer(repo):
+    """A typo fix proposed in the reference text itself, as the build's message says to
+    propose one, is in the summary the reviewer reads, paragraph by paragraph."""
+    (repo / "conf.py").write_text('course_text = {"week7": "tests/data/source.txt"}\n')
+    (repo / "tests" / "data").mkdir()
+    source = repo / "tests" / "data" / "source.txt"
+    source.write_text("The first paragraph stays.\n\nA paragraph with a tpyo in it.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "The author's words")
+    code, out, _ = cards_diff(repo)
+    assert code == 0 and "The author's words" not in out
+    source.write_text("The first paragraph stays.\n\nA paragraph with a typo in it.\n")
+    code, out, _ = cards_diff(repo)
+    assert code == 0
+    assert "### The author's words" in out and "`tests/data/source.txt`, paragraph 2:" in out
+    assert "  > A paragraph with a tpyo in it." in out and "  > A paragraph with a typo in it." in out
+    assert "The first paragraph stays." not in out

@@ -10,6 +10,7 @@ silently run it to the end of the page."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 import sys
@@ -162,7 +163,43 @@ def content(card: dict) -> tuple:
     return card["kind"], card["title"], card["body"]
 
 
-def report(base: str, old: dict[str, dict], new: dict[str, dict], problems: list[str] = ()) -> str:
+def reference_texts(repo: Path) -> list[str]:
+    """The author's texts the pages keep word for word (``course_text`` in conf.py)."""
+    import runpy
+
+    conf = repo / "conf.py"
+    return sorted(runpy.run_path(str(conf)).get("course_text", {}).values()) if conf.is_file() else []
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def words_changed(base: str, repo: Path) -> list[str]:
+    """Each paragraph of the author's texts that this change edits, adds or removes."""
+    lines: list[str] = []
+    for path in reference_texts(repo):
+        before_text = subprocess.run(
+            ["git", "show", f"{base}:{path}"], cwd=repo, capture_output=True, text=True, check=False
+        ).stdout
+        after_text = (repo / path).read_text(encoding="utf-8") if (repo / path).is_file() else ""
+        before, after = paragraphs(before_text), paragraphs(after_text)
+        matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+        for tag, b1, b2, a1, a2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            lines.append(f"- `{path}`, paragraph {b1 + 1}:")
+            if b2 > b1:
+                lines += ["  before:", *(quote(text) for text in before[b1:b2])]
+            if a2 > a1:
+                lines += ["  after:", *(quote(text) for text in after[a1:a2])]
+            lines.append("")
+    return lines
+
+
+def report(
+    base: str, old: dict[str, dict], new: dict[str, dict], problems: list[str] = (), words: list[str] = ()
+) -> str:
     added = sorted(new.keys() - old.keys())
     removed = sorted(old.keys() - new.keys())
     # A card whose text is unchanged under a new id was renamed, not replaced.
@@ -180,6 +217,8 @@ def report(base: str, old: dict[str, dict], new: dict[str, dict], problems: list
     lines = [f"## Cards changed since {base}", ""]
     if problems:
         lines += ["### Problems", "", *[f"- {problem}" for problem in problems], ""]
+    if words:
+        lines += ["### The author's words", "", "This change edits the course's reference text:", "", *words]
     if not (added or removed or changed or renamed):
         return "\n".join(lines + ["No metaphor or reflection card changed.", ""])
     if renamed:
@@ -224,7 +263,8 @@ def main(argv: list[str]) -> int:
         print(f"cards-diff: {argv[0]!r} is not a commit in this repository (try BASE=main)", file=sys.stderr)
         return 2
     problems: list[str] = []
-    print(report(argv[0], cards_at(argv[0], repo), cards_in_worktree(repo, problems), problems))
+    words = words_changed(argv[0], repo)
+    print(report(argv[0], cards_at(argv[0], repo), cards_in_worktree(repo, problems), problems, words))
     return 1 if problems else 0
 
 
