@@ -326,3 +326,40 @@ def test_the_sites_own_controls_are_big_enough_to_touch_on_a_phone(browser, serv
             assert small == [], path
         assert any("Download my notes" in name for name in seen) and any("Next" in name for name in seen)
         assert any(name.startswith("Forget") for name in seen)
+
+
+FOCUSED = """() => { const el = document.activeElement, box = el.getBoundingClientRect();
+  return {tag: el.tagName, id: el.id, text: (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+          drawer: !!el.closest('.sidebar-drawer, .toc-drawer'),
+          seen: box.bottom > 0 && box.right > 0 && box.top < innerHeight && box.left < innerWidth}; }"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(640, 400), (PHONE, 812)], ids=["200-percent-zoom", "phone"])
+def test_the_keyboard_never_lands_off_screen_and_reaches_the_menu(browser, server, width, height):
+    """At 200 % zoom (a 1280×800 screen) and on a phone, every Tab stop is on screen, none
+    is inside a closed drawer, and the menu opens from the keyboard."""
+    with visit(browser, server, "week7/05-boundaries-in-connection.html", width=width, height=height) as (
+        page,
+        _,
+    ):
+        stops = []
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUSED)
+            if not stop["seen"]:  # where focus lands, once a smooth scroll or a slide is over
+                page.wait_for_timeout(500)
+                stop = page.evaluate(FOCUSED)
+            stops.append(stop)
+        stops = [stop for stop in stops if stop["tag"] != "BODY"]  # past the last stop
+        assert [stop for stop in stops if stop["drawer"] or not stop["seen"]] == [], stops
+        assert stops[0]["id"] == "__navigation", "the first stop is the menu"
+        page.evaluate("window.scrollTo(0, 0)")
+        page.focus("#__navigation")
+        page.keyboard.press("Space")
+        drawer_link = page.locator(".sidebar-drawer a.reference").first
+        drawer_link.wait_for(state="visible")
+        opened = []
+        for _ in range(8):
+            page.keyboard.press("Tab")
+            opened.append(page.evaluate(FOCUSED))
+        assert any(stop["drawer"] and stop["seen"] for stop in opened), "with the menu open, Tab goes into it"
