@@ -19,7 +19,7 @@ def test_a_changed_and_a_missing_paragraph_are_each_reported_where_they_are(app)
     lines = warning_lines(app, "[course_text.")
     assert_located_warnings(lines, EXPECTED, "course_text")
     changed = next(line for line in lines if "changed" in line)
-    assert "-will +has -change +changed. " in changed, changed
+    assert "-will +has -change +changed; " in changed, changed
     # And how to propose a change to the author's words, where the reviewer will see it.
     assert changed.endswith(
         "make it in reference.txt too: `make cards-diff` and the pull request's summary show it "

@@ -108,7 +108,7 @@ def check_course_text(app: Sphinx, env: BuildEnvironment) -> None:
                 text = next(t for d, a, t in on_pages if (d, a) == (docname, at))
                 logger.warning(
                     "this paragraph of the course text changed (%s:%d); restore the author's words (-) "
-                    "where the page has others (+): %s. To propose a change to the author's words "
+                    "where the page has others (+): %s; to propose a change to the author's words "
                     "themselves, make it in %s too: `make cards-diff` and the pull request's summary "
                     "show it to the reviewer",
                     reference,

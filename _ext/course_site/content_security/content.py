@@ -188,7 +188,17 @@ def stylesheets(env) -> list[Path]:
         if module is not None and getattr(module, "__file__", None):
             folders.append(Path(module.__file__).parent)
     folders += [Path(env.srcdir, folder) for folder in env.config.html_static_path]
-    return sorted({css for folder in folders if folder.is_dir() for css in folder.rglob("*.css*")})
+    # Stylesheets and Sphinx's stylesheet templates; not their source maps, which only
+    # repeat them (and are most of the bytes).
+    return sorted(
+        {
+            css
+            for folder in folders
+            if folder.is_dir()
+            for pattern in ("*.css", "*.css_t")
+            for css in folder.rglob(pattern)
+        }
+    )
 
 
 @functools.cache
