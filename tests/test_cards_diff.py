@@ -163,14 +163,14 @@ def test_an_edit_to_the_authors_words_is_shown_to_the_reviewer(repo):
     (repo / "conf.py").write_text('course_text = {"week7": "tests/data/source.txt"}\n')
     (repo / "tests" / "data").mkdir()
     source = repo / "tests" / "data" / "source.txt"
-    source.write_text("The first paragraph stays.\n\nA paragraph with a tpyo in it.\n")
+    source.write_text("The first paragraph stays.\n\nA paragraph as it was first written.\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "The author's words")
     code, out, _ = cards_diff(repo)
     assert code == 0 and "The author's words" not in out
-    source.write_text("The first paragraph stays.\n\nA paragraph with a typo in it.\n")
+    source.write_text("The first paragraph stays.\n\nA paragraph as its author meant it.\n")
     code, out, _ = cards_diff(repo)
     assert code == 0
     assert "### The author's words" in out and "`tests/data/source.txt`, paragraph 2:" in out
-    assert "  > A paragraph with a tpyo in it." in out and "  > A paragraph with a typo in it." in out
+    assert "  > A paragraph as it was first written." in out and "  > A paragraph as its author meant it." in out
     assert "The first paragraph stays." not in out
