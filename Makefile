@@ -12,7 +12,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 ACE := tools/ace/node_modules/.bin/ace-puppeteer
 
-.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps debian12-check screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
 .DEFAULT_GOAL := help
 # Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
@@ -36,6 +36,7 @@ help:
 	@echo 'make bench         the build benchmark (about 30 minutes)'
 	@echo 'make bench-check   the benchmark, failing unless its targets hold'
 	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils and epubcheck (root or sudo)'
+	@echo 'make debian12-check CI'"'"'s steps (.ci/run) on this commit in a clean Debian 12 chroot (root; see CONTRIBUTING)'
 	@echo 'make screenshots   every page and the cards in five themes as PNGs, for reviewers'
 	@echo 'make audit         Lighthouse on every page'
 	@echo 'make clean         remove $(BUILDDIR)'
@@ -146,6 +147,14 @@ browser-deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck nodejs; \
 	fi
+
+# CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept
+# in .debian12/ between runs (tools/debian12-check.sh). Needs root or sudo.
+debian12-check:
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	command -v debootstrap >/dev/null || { $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq debootstrap; }; \
+	$$SUDO tools/debian12-check.sh
 
 screenshots: html $(VENV)/.test browser-deps
 	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
