@@ -39,7 +39,7 @@ help:
 	@echo 'make cards-diff    metaphors and prompts changed since BASE (default main)'
 	@echo 'make bench         the build benchmark (about 30 minutes)'
 	@echo 'make bench-check   the benchmark, failing unless its targets hold'
-	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils and epubcheck (root or sudo)'
+	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils, epubcheck and libatomic1 (root or sudo)'
 	@echo 'make debian12-check CI'"'"'s steps (.ci/run) on this commit in a clean Debian 12 chroot (root; see CONTRIBUTING)'
 	@echo 'make screenshots   every page and the cards in five themes as PNGs, for reviewers'
 	@echo 'make audit         Lighthouse on every page'
@@ -140,15 +140,17 @@ bench-check: $(VENV)/.test $(VENV)/.live
 	$(BIN)/python tools/bench/bench.py --check
 
 # Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
-# (Playwright's own browser download does not work here). Node.js comes with the
-# virtualenv instead. Needs root or sudo; does nothing when all three are present.
+# (Playwright's own browser download does not work here), and libatomic1, which the Node
+# inside Playwright's Python package needs (a bare Debian 12 lacks it). Node.js comes with
+# the virtualenv instead. Needs root or sudo; does nothing when all are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ]; then \
-		echo "chromium, pdftotext and epubcheck are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] \
+		&& /sbin/ldconfig -p | grep -q 'libatomic\.so\.1 '; then \
+		echo "chromium, pdftotext, epubcheck and libatomic1 are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck libatomic1; \
 	fi
 
 # CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept
