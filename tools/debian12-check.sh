@@ -86,6 +86,10 @@ if [ "$(cat "$cache/root.packages" 2>/dev/null)" != "$packages" ]; then
 	echo "$packages" >"$cache/root.packages"
 fi
 
+# One run at a time: each begins by removing the last one's overlay.
+exec 9>"$cache/lock"
+flock --nonblock 9 || { echo "Another debian12-check is running on $cache." >&2; exit 1; }
+
 # Each run: a fresh overlay on the clean root; downloads (apt, pip, npm) kept between runs.
 run=$cache/run
 rm -rf "$run"
