@@ -154,7 +154,7 @@ browser-deps:
 	fi
 
 # CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept
-# in .debian12/ between runs (tools/debian12-check.sh). Needs root or sudo.
+# in $(BUILDDIR)/debian12/ between runs (tools/debian12-check.sh). Needs root or sudo.
 debian12-check:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	command -v debootstrap >/dev/null || { $$SUDO apt-get update -qq && \

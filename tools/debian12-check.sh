@@ -46,7 +46,9 @@ if [ "${1:-}" = --inside ]; then
 fi
 
 repo=$(git rev-parse --show-toplevel)
-cache=${DEBIAN12_CACHE:-$repo/.debian12}
+# Under _build, which the build (exclude_patterns), the hooks and the tests' copies pass by:
+# the root holds device files and a whole system.
+cache=${DEBIAN12_CACHE:-$repo/_build/debian12}
 mirror=${DEBIAN12_MIRROR:-http://deb.debian.org/debian}
 # What a contributor is told to have, and nothing more: the rest must come from the project.
 packages=python3,python3-venv,python3-pip,make,git,ca-certificates
