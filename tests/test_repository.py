@@ -280,12 +280,18 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
     assert {"trailing-whitespace", "end-of-file-fixer", "codespell", "ruff-check", "ruff-format"} <= hooks
 
 
+# A make of its own: under `make test PYTEST_ARGS=…` the outer make's variables would reach
+# the dry runs through MAKEFLAGS.
+PLAIN_MAKE_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+
+
 def commands_of(target: str) -> list[str]:
     """What `make <target>` would run, every prerequisite included, as make itself plans
     it (a dry run, as if nothing were built yet): one line per command."""
     planned = subprocess.run(
         ["make", "--no-print-directory", "-n", "-B", target],
         cwd=REPO,
+        env=PLAIN_MAKE_ENV,
         capture_output=True,
         text=True,
         check=True,
@@ -360,6 +366,7 @@ def test_pytest_options_pass_through_make_test():
     given = subprocess.run(
         ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x", "PYTEST_WORKERS=1"],
         cwd=REPO,
+        env=PLAIN_MAKE_ENV,
         capture_output=True,
         text=True,
         check=True,
