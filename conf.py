@@ -49,6 +49,10 @@ myst_heading_anchors = 3
 root_doc = "index"
 # Only the course's own pages are sources; everything else in the repository is not.
 include_patterns = ["index.md", "privacy.md", "week*/**", "contributing/**"]
+# Folders with no page, which Sphinx would otherwise walk looking for pages on every build:
+# the build output (where make debian12-check keeps a whole Debian root), the virtualenv
+# and other dot-folders, the tools' npm packages, the tests.
+exclude_patterns = ["_build", ".*", "tools", "tests"]
 
 html_theme = "furo"
 html_title = "Safe Connections"

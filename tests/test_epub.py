@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from browser import CHROMIUM, require_tool
-from conftest import COURSE, REPO, sphinx_build
+from conftest import COURSE, NODE, REPO, sphinx_build
 from course_site import structure
 
 EPUBCHECK = "/usr/bin/epubcheck"
@@ -169,13 +169,14 @@ def test_each_card_on_the_week_page_is_a_visible_link_into_the_book(week_books, 
 
 
 def test_ace_by_daisy_finds_nothing_critical_or_serious(site, tmp_path):
+    require_tool(str(NODE))
     require_tool(str(ACE))
     require_tool(CHROMIUM)
     for week in COURSE.weeks:
         book = site("html") / "ebooks" / f"safe-connections-{week.name}.epub"
         report = tmp_path / week.name
         subprocess.run(
-            [str(ACE), "--silent", "--force", "--outdir", str(report), str(book)],
+            [str(NODE), str(ACE), "--silent", "--force", "--outdir", str(report), str(book)],
             check=True,
             env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM},
             timeout=300,

