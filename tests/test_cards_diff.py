@@ -172,5 +172,7 @@ def test_an_edit_to_the_authors_words_is_shown_to_the_reviewer(repo):
     code, out, _ = cards_diff(repo)
     assert code == 0
     assert "### The author's words" in out and "`tests/data/source.txt`, paragraph 2:" in out
-    assert "  > A paragraph as it was first written." in out and "  > A paragraph as its author meant it." in out
+    assert (
+        "  > A paragraph as it was first written." in out and "  > A paragraph as its author meant it." in out
+    )
     assert "The first paragraph stays." not in out
