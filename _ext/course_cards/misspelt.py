@@ -17,6 +17,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .nodes import KINDS
+from .shared import warning_handlers
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,12 +54,6 @@ class SuggestTheKind(std_logging.Filter):
 
 
 SUGGESTIONS = SuggestTheKind()
-
-
-def warning_handlers() -> list[std_logging.Handler]:
-    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
-
-    return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
 
 
 def suggest(app: Sphinx) -> None:

@@ -12,6 +12,15 @@ logger = logging.getLogger("course_cards")
 WARNING_TYPE = "course_cards"
 
 
+def warning_handlers() -> list:
+    """The handlers through which Sphinx gives, counts and fails on warnings."""
+    import logging as std_logging
+
+    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
+
+    return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
+
+
 def warn(message: str, subtype: str, location) -> None:
     """A located warning typed ``course_cards.<subtype>``, so ``suppress_warnings`` can
     silence one kind of mistake at a time."""

@@ -40,6 +40,8 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 from sphinx.util.parallel import SerialTasks
 
+from course_cards.shared import warning_handlers
+
 from . import shared_inputs, structure
 
 if TYPE_CHECKING:
@@ -355,12 +357,6 @@ class OncePerBuild(std_logging.Filter):
         self.seen.add(key)
         self.given_in_books += self.in_books
         return True
-
-
-def warning_handlers() -> list[std_logging.Handler]:
-    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
-
-    return [h for h in std_logging.getLogger(NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
 
 
 def no_site_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
