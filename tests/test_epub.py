@@ -369,6 +369,26 @@ def test_a_book_follows_what_is_not_a_page_a_stylesheet_a_tag_a_setting(tmp_path
     assert retitled != first
 
 
+def test_a_rebuild_writes_only_the_books_whose_week_changed(tmp_path):
+    """A rebuild with nothing changed writes no book, and an edit in one week writes that
+    week's book alone: at 52 weeks, one edit otherwise costs the writing of every book."""
+    source = tmp_path / "src"
+    shutil.copytree(EBOOKS_ROOT, source)
+
+    def written_books() -> dict[str, int]:
+        out, result = tiny_build(tmp_path / "out", source=source)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        return {book.name: book.stat().st_mtime_ns for book in (out / "ebooks").glob("*.epub")}
+
+    first = written_books()
+    assert len(first) == 2
+    assert written_books() == first, "a rebuild with nothing changed wrote a book"
+    page = source / "week1" / "01-arriving.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    after_edit = written_books()
+    assert [name for name in first if after_edit[name] != first[name]] == ["tiny-course-week1.epub"]
+
+
 def test_what_a_clean_build_would_not_make_is_removed(tmp_path):
     """An image and a download no page uses any more, and the book of a week taken out of
     the course, leave the output, whose files are then those of a clean build."""

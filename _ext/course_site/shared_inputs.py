@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RECORD = ".shared-inputs"
-# This build's digest, recorded once it ends well.
+# This build's digest, recorded once it ends well; the e-books, written later in the same
+# event, key their books on it too.
 DIGESTS: WeakKeyDictionary[Sphinx, str] = WeakKeyDictionary()
 
 
@@ -80,7 +81,7 @@ def rewrite_all_if_changed(app: Sphinx, env: BuildEnvironment, added, changed, r
 
 def record_inputs(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app in DIGESTS:
-        Path(app.outdir, RECORD).write_text(DIGESTS.pop(app) + "\n")
+        Path(app.outdir, RECORD).write_text(DIGESTS[app] + "\n")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
