@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import weakref
 from pathlib import Path
 
 from docutils import nodes
@@ -222,5 +223,11 @@ def classes_positioned_in(css_files: tuple[Path, ...]) -> frozenset[str]:
     return frozenset(escaping - contained)
 
 
+# Looked up once per build: finding the stylesheets walks every loaded package's folder.
+POSITIONED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def positioned_classes(env) -> frozenset[str]:
-    return classes_positioned_in(tuple(stylesheets(env)))
+    if env not in POSITIONED:
+        POSITIONED[env] = classes_positioned_in(tuple(stylesheets(env)))
+    return POSITIONED[env]

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 
 # Each folder and file name: letters, digits, "_" and "-", with dots between them.
+# libyaml's safe loader and dumper where PyYAML has them: the same rules, ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 META_LENGTH = 1000
 
@@ -151,7 +154,7 @@ def limit_front_matter_of(docname: str, source: list[str]) -> None:
         return
     block = "".join(lines[1 : length - 1])
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = yaml.load(block, Loader=SAFE_LOADER) if block.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -168,7 +171,7 @@ def limit_front_matter_of(docname: str, source: list[str]) -> None:
     }
     kept = checked_front_matter(data, key_lines, docname)
     if kept:
-        dumped = yaml.safe_dump(kept, allow_unicode=True, sort_keys=False, width=10**6)
+        dumped = yaml.dump(kept, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10**6)
         block = "---\n" + dumped + "\n" * max(length - 2 - dumped.count("\n"), 0) + "---\n"
     else:
         block = "\n" * length
