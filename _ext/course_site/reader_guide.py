@@ -14,6 +14,7 @@ that join pages into one document (singlehtml, LaTeX) fill them in too."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx import addnodes
@@ -32,6 +33,10 @@ CARE = (
 )
 CARE_LINK = "A note of care"
 CARE_MORE = " says more."
+
+
+# This build's places, found once all pages are read, for every page written after.
+PLACES: WeakKeyDictionary[BuildEnvironment, dict[str, tuple[int, int, str, str]]] = WeakKeyDictionary()
 
 
 def places(env: BuildEnvironment) -> dict[str, tuple[int, int, str, str]]:
@@ -71,7 +76,7 @@ class FillPlaceholders(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs) -> None:
-        known = places(self.env)
+        known = PLACES[self.env] if self.env in PLACES else places(self.env)
         care_target = self.config.reader_guide_care_label
         has_care_note = care_target in self.env.domains.standard_domain.labels
         for place in list(self.document.findall(nodes.paragraph)):
@@ -107,7 +112,7 @@ def link(domain: str, kind: str, target: str, text: str) -> addnodes.pending_xre
 def places_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Sections whose place changed (a reordered toctree, a renamed week) are written again,
     though their own source did not change."""
-    now = places(env)
+    now = PLACES[env] = places(env)
     before = getattr(env, "reader_guide_places", {})
     env.reader_guide_places = now
     return sorted(

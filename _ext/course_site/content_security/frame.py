@@ -1,13 +1,12 @@
 """What a page's template writes when the page has no content: its frame.
 
 The written page is compared with it (``page``) and the policy is hashed from it
-(``policy``), so nothing a page's content holds can add to either. Rendered once per template, folder, asset list and address, with every value that
+(``policy``), so nothing a page's content holds can add to either. Rendered once per template, folder depth, asset list and address, with every value that
 carries content emptied.
 """
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -57,8 +56,9 @@ class Frame:
 def frame_of(app: Sphinx, pagename: str, templatename: str, context: dict) -> Frame:
     scripts = tuple(sorted(context.get("script_files", ()), key=lambda js: getattr(js, "priority", 500)))
     styles = tuple(sorted(context.get("css_files", ()), key=lambda css: getattr(css, "priority", 500)))
-    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
-    key = (templatename, folder, scripts, styles, context.get("pageurl"))
+    # Pages as deep in the folders share a frame: the template's links differ only by it.
+    depth = app.builder.get_target_uri(pagename).count("/")
+    key = (templatename, depth, scripts, styles, context.get("pageurl"))
     cache = FRAMES.setdefault(app.builder, {})
     if key not in cache:
         empty = {
