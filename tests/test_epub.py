@@ -440,7 +440,7 @@ def test_each_book_has_a_cover_with_the_course_and_the_week(site):
     for week in COURSE.weeks:
         href, data = cover_of(html / "ebooks" / f"safe-connections-{week.name}.epub")
         image = Image.open(io.BytesIO(data))
-        assert href.endswith(".png") and image.format == "PNG" and image.size == (1600, 2560)
+        assert href.endswith(".png") and image.format == "PNG" and image.size == (1000, 1600)
         # What the cover shows: the course's name and the week's title, as its page gives it.
         title = week_page_title(html, week)
         assert title.startswith(week.title)
@@ -572,7 +572,7 @@ def test_converted_for_a_kindle_the_cards_keep_label_title_and_icons_apart(kindl
 
     (cover,) = [path for path in kindle_book.iterdir() if path.name.startswith("cover.")]
     width, height = Image.open(cover).size
-    assert abs(width / height - 1600 / 2560) < 0.01, (width, height)
+    assert abs(width / height - 1000 / 1600) < 0.01, (width, height)
 
 
 def test_converted_for_a_kindle_the_cards_look_like_cards_in_a_browser(kindle_book, browser):
