@@ -39,7 +39,7 @@ help:
 	@echo 'make cards-diff    metaphors and prompts changed since BASE (default main)'
 	@echo 'make bench         the build benchmark (about 30 minutes)'
 	@echo 'make bench-check   the benchmark, failing unless its targets hold'
-	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils, epubcheck and libatomic1 (root or sudo)'
+	@echo 'make browser-deps  install Debian'"'"'s chromium, poppler-utils, epubcheck, libatomic1 and calibre (root or sudo)'
 	@echo 'make debian12-check CI'"'"'s steps (.ci/run) on this commit in a clean Debian 12 chroot (root; see CONTRIBUTING)'
 	@echo 'make screenshots   every page and the cards in five themes as PNGs, for reviewers'
 	@echo 'make audit         Lighthouse on every page'
@@ -145,12 +145,13 @@ bench-check: $(VENV)/.test $(VENV)/.live
 # the virtualenv instead. Needs root or sudo; does nothing when all are present.
 browser-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && [ -f /usr/bin/epubcheck ] \
-		&& /sbin/ldconfig -p | grep -q 'libatomic\.so\.1 '; then \
-		echo "chromium, pdftotext, epubcheck and libatomic1 are installed."; \
+		&& /sbin/ldconfig -p | grep -q 'libatomic\.so\.1 ' && command -v ebook-convert >/dev/null; then \
+		echo "chromium, pdftotext, epubcheck, libatomic1 and calibre are installed."; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck libatomic1; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils epubcheck libatomic1 && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends calibre; \
 	fi
 
 # CI's steps on a clone of this commit in a clean Debian 12 root made by debootstrap, kept

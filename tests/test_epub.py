@@ -1,11 +1,15 @@
 """The e-book is valid: EPUBCheck, the reference validator, reports no error or warning
 for the real site (workbook tools included) and for a small card project (collapsible
-cards, a name in Cyrillic). Sphinx's -W does not look at XHTML validity, so this is the only guard."""
+cards, a name in Cyrillic). Sphinx's -W does not look at XHTML validity, so this is the only guard.
+Each week's book has a cover readers' libraries show and the site's whole note of care, and
+its cards keep their look when calibre converts the book for a Kindle."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -15,8 +19,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-from browser import CHROMIUM, require_tool
-from conftest import COURSE, NODE, REPO, sphinx_build
+from browser import CHROMIUM, LocalServer, require_tool, visit
+from conftest import COURSE, NODE, REPO, soup, sphinx_build
 from course_site import structure
 
 EPUBCHECK = "/usr/bin/epubcheck"
@@ -132,6 +136,13 @@ def test_each_book_has_its_own_identifier_title_description_language_author(week
         for out, _ in builds
     ]
     assert identifiers[0] == identifiers[1] and len(set(identifiers[0].values())) == 2
+    # The same sources give the same bytes, cover included; each week its own cover.
+    books = [
+        {week: (out / "ebooks" / f"tiny-course-{week}.epub") for week in ("week1", "week2")}
+        for out, _ in builds
+    ]
+    assert all(books[0][week].read_bytes() == books[1][week].read_bytes() for week in books[0])
+    assert cover_of(books[0]["week1"])[1] != cover_of(books[0]["week2"])[1]
 
 
 def test_every_page_of_a_book_says_its_language_and_its_title(week_books, site):
@@ -420,3 +431,213 @@ def test_what_a_clean_build_would_not_make_is_removed(tmp_path):
         return {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
 
     assert files(out) - {".shared-inputs"} == files(clean) - {".shared-inputs"}
+
+
+def cover_of(book: Path) -> tuple[str, bytes]:
+    """The image the package names as its cover, the EPUB 3 way (the manifest item's
+    ``cover-image`` property) and the EPUB 2 way (``<meta name="cover">``) alike."""
+    with zipfile.ZipFile(book) as epub:
+        opf = xml(epub.read("content.opf").decode())
+        (item,) = opf.find_all("item", properties=lambda value: value and "cover-image" in value.split())
+        assert opf.find("meta", attrs={"name": "cover"})["content"] == item["id"]
+        assert item["id"] not in [ref["idref"] for ref in opf.find_all("itemref")], "no page to read"
+        return item["href"], epub.read(item["href"])
+
+
+def week_page_title(html: Path, week) -> str:
+    heading = soup(html / week.name / "index.html").find("h1")
+    for link in heading.select("a.headerlink"):
+        link.decompose()
+    return heading.get_text().strip()
+
+
+def test_each_book_has_a_cover_with_the_course_and_the_week(site):
+    from PIL import Image
+
+    from course_site import ebook_cover
+
+    html = site("html")
+    for week in COURSE.weeks:
+        href, data = cover_of(html / "ebooks" / f"safe-connections-{week.name}.epub")
+        image = Image.open(io.BytesIO(data))
+        assert href.endswith(".png") and image.format == "PNG" and image.size == (1000, 1600)
+        # What the cover shows: the course's name and the week's title, as its page gives it.
+        title = week_page_title(html, week)
+        assert title.startswith(week.title)
+        assert data == ebook_cover.draw(
+            "Safe Connections", week.title, title, "The Safe Connections course team"
+        )
+
+
+def test_a_cover_draws_a_letter_its_font_lacks_as_its_base_letter():
+    from course_site.ebook_cover import drawable
+
+    assert drawable("Semaine 7 – Liens sûrs, à deux", 120) == "Semaine 7 - Liens surs, a deux"
+
+
+def words(element) -> str:
+    return " ".join(element.get_text().split())
+
+
+def test_the_week_page_carries_the_site_s_whole_note_of_care_before_the_sections(site, week_books):
+    """The note the site's care line points to, word for word as the site shows it, on
+    the book's first page (the week's), which comes before every section."""
+    note = soup(site("html") / "index.html").find(id="a-note-of-care")
+    for link in note.select("a.headerlink"):
+        link.decompose()
+    expected = [words(part) for part in note.find_all(["h2", "p"])]
+    assert expected[0] == "A note of care" and len(expected) >= 3
+    for week, files in week_books.items():
+        opf = xml(files["content.opf"])
+        hrefs = {item["id"]: item["href"] for item in opf.find_all("item")}
+        spine = [hrefs[ref["idref"]] for ref in opf.find_all("itemref")]
+        assert spine[0] == f"{week}/index.xhtml", spine
+        page = BeautifulSoup(files[spine[0]], "html.parser")
+        in_book = page.find(id="a-note-of-care")
+        assert in_book is not None, f"{week}: no note of care"
+        assert [words(part) for part in in_book.find_all(["h2", "p"])] == expected
+        assert not in_book.select(".toctree-wrapper"), "the home page's toctrees stay out"
+
+
+# The book as a reader converts it for a Kindle: calibre's ebook-convert, EPUB to AZW3 (it
+# drops every declaration that uses a CSS variable), then AZW3 to HTMLZ to look inside.
+
+EBOOK_CONVERT = "ebook-convert"
+
+
+@pytest.fixture(scope="module")
+def kindle_book(site, tmp_path_factory) -> Path:
+    """The first week's book, converted; the folder of the unpacked HTMLZ."""
+    require_tool(EBOOK_CONVERT)
+    week = COURSE.weeks[0]
+    folder = tmp_path_factory.mktemp("kindle")
+    book = site("html") / "ebooks" / f"safe-connections-{week.name}.epub"
+    for source, target in ((book, folder / "book.azw3"), (folder / "book.azw3", folder / "book.htmlz")):
+        converted = subprocess.run(
+            [EBOOK_CONVERT, str(source), str(target)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert converted.returncode == 0, converted.stdout[-2000:] + converted.stderr[-2000:]
+    with zipfile.ZipFile(folder / "book.htmlz") as htmlz:
+        htmlz.extractall(folder / "html")
+    return folder / "html"
+
+
+def calibre_rules(stylesheet: str) -> dict[str, dict[str, str]]:
+    """calibre's flattened stylesheet: one rule per class, ``.name { … }``; its
+    declarations by property, in the sheet's order."""
+    import tinycss2
+
+    rules: dict[str, dict[str, str]] = {}
+    for rule in tinycss2.parse_stylesheet(stylesheet, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        selector = tinycss2.serialize(rule.prelude).strip()
+        declarations = tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
+        for match in re.findall(r"^\.([\w-]+)$", selector):
+            rules.setdefault(match, {}).update(
+                {
+                    d.lower_name: tinycss2.serialize(d.value).strip()
+                    for d in declarations
+                    if d.type == "declaration"
+                }
+            )
+    return rules
+
+
+def declared(rules: dict[str, dict[str, str]], element) -> dict[str, str]:
+    """What calibre's rules give an element (each of its classes has one rule of its own)."""
+    values: dict[str, str] = {}
+    for name in [name for name in rules if name in element.get("class", [])]:
+        values.update(rules[name])
+    return values
+
+
+def converted_cards(folder: Path) -> list[tuple]:
+    """Each card of the converted book: (card, header, icon, kind label, title or None)."""
+    page = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    cards = []
+    for card in page.find_all(attrs={"aria-labelledby": re.compile(r"^\S+-kind\b")}):
+        header = card.find(True)
+        icon, label, *title = header.find_all(True, recursive=False)
+        cards.append((card, header, icon, label, title[0] if title else None))
+    return cards
+
+
+def test_converted_for_a_kindle_the_cards_keep_label_title_and_icons_apart(kindle_book):
+    """calibre keeps no declaration with a CSS variable: each card's header still sets its
+    label apart from its title, and each icon keeps the shape its mask draws, so it is
+    not a filled square."""
+    rules = calibre_rules((kindle_book / "style.css").read_text(encoding="utf-8"))
+    cards = converted_cards(kindle_book)
+    kinds = {words(label) for _card, _header, _icon, label, _title in cards}
+    assert kinds == {"Metaphor", "Reflection"}, kinds
+    for card, header, icon, label, title in cards:
+        where = card.get("aria-labelledby")
+        assert icon.get("aria-hidden") == "true" and not words(icon), where
+        assert words(label) in kinds and label is not title, where
+        gap = declared(rules, header).get("column-gap", "0")
+        assert re.fullmatch(r"0?\.?\d+(rem|em|px)", gap) and float(re.sub(r"[a-z]+", "", gap)) > 0, (
+            where,
+            gap,
+        )
+        mask = declared(rules, icon).get("mask-image", "")
+        assert mask.startswith('url("data:image/svg+xml,') and "path" in mask, (where, declared(rules, icon))
+        assert title is None or words(title), where
+    # The cover came through to the Kindle's file (calibre scales it to a Kindle's screen).
+    from PIL import Image
+
+    (cover,) = [path for path in kindle_book.iterdir() if path.name.startswith("cover.")]
+    width, height = Image.open(cover).size
+    assert abs(width / height - 1000 / 1600) < 0.01, (width, height)
+
+
+def test_converted_for_a_kindle_the_cards_look_like_cards_in_a_browser(kindle_book, browser):
+    """The converted page in Chromium: label and title side by side with room between
+    them, icons drawn as shapes; a screenshot of the first cards for reviewers."""
+    from PIL import Image
+
+    server = LocalServer(kindle_book)
+    try:
+        with visit(browser, server, "index.html", width=600) as (page, traffic):
+            parts = page.evaluate(
+                """() => [...document.querySelectorAll('[aria-labelledby$="-kind"], [aria-labelledby*="-kind "]')]
+                  .map(card => {
+                    const header = card.firstElementChild;
+                    const [icon, label, title] = header.children;
+                    const box = el => el && el.getBoundingClientRect().toJSON();
+                    return {id: card.getAttribute('aria-labelledby'), icon: box(icon), label: box(label),
+                            title: box(title), mask: getComputedStyle(icon).maskImage};
+                  })"""
+            )
+            assert len(parts) >= 2, parts
+            for card in parts:
+                label, title = card["label"], card["title"]
+                if title:
+                    beside = title["left"] - label["right"] >= 4
+                    below = title["top"] >= label["bottom"]
+                    assert beside or below, card
+                assert card["mask"].startswith("url("), card
+            first = page.locator('[aria-labelledby$="-kind"], [aria-labelledby*="-kind "]')
+            icon = Image.open(io.BytesIO(first.first.locator("span").first.screenshot())).convert("L")
+            inked = sum(1 for value in icon.tobytes() if value < 160) / (icon.width * icon.height)
+            assert 0.05 < inked < 0.6, f"the icon is {inked:.0%} ink: a filled square, or nothing"
+            shots = kindle_book.parent / "cards-converted-for-a-kindle.png"
+            box = first.nth(0).bounding_box()
+            last = first.nth(1).bounding_box()
+            page.screenshot(
+                path=str(shots),
+                clip={
+                    "x": 0,
+                    "y": box["y"] - 8,
+                    "width": 600,
+                    "height": last["y"] + last["height"] - box["y"] + 16,
+                },
+            )
+            print(f"\nScreenshot of the converted cards: {shots}")
+            assert not traffic.offsite and not traffic.failed, (traffic.offsite, traffic.failed)
+    finally:
+        server.close()

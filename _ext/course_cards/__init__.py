@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from . import collection, directives, misspelt, nodes, notes, published, writers
 from .directives import card_id
 from .shared import WARNING_TYPE, logger
+from .writers import with_notes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,10 +54,6 @@ def add_assets(app: Sphinx) -> None:
     for asset in ["course_cards.css", *scripts]:
         shutil.copyfile(HERE / "static" / asset, static / asset)
     app.add_css_file("course_cards.css")
-
-
-def with_notes(app: Sphinx) -> bool:
-    return app.config.course_cards_notes and not app.builder.name.startswith("epub")
 
 
 def add_notes_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -446,9 +446,9 @@ def fill_reading_progress(app: Sphinx, doctree: nodes.document, fromdocname: str
     env = app.env
     domain = card_domain(env)
     for placeholder in list(doctree.findall(reading_progress)):
-        # Progress is kept beside the notes: without them (or in an e-book, which has no
-        # script) the line has nothing to offer.
-        if not app.config.course_cards_notes or app.builder.name.startswith("epub"):
+        # Progress is kept beside the notes: without them the line has nothing to offer
+        # (the writers leave it out where notes cannot be kept).
+        if not app.config.course_cards_notes:
             placeholder.parent.remove(placeholder)
             continue
         prefix = placeholder["prefix"]

@@ -98,8 +98,7 @@ def check_published_ids(app: Sphinx, env: BuildEnvironment) -> None:
     domain.data["claims"] = claims
     for doc, line, message in refusals:
         warn(message, "formerly", (doc, line))
-    # E-books are built from a week's pages alone: the whole site's cards are not there.
-    if not app.config.course_cards_published_ids or app.builder.name.startswith("epub"):
+    if not app.config.course_cards_published_ids:
         return
     path = Path(app.confdir, app.config.course_cards_published_ids)
     if not path.is_file():

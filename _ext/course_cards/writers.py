@@ -1,5 +1,10 @@
 """Translator handlers for the formats cards are styled in: html, latex, text, man,
-texinfo. Every other writer falls back to its admonition and title handlers."""
+texinfo. Every other writer falls back to its admonition and title handlers.
+
+What differs between the builders of one format is decided here alone: an e-book (the
+``epub`` builders) is HTML read where no script runs and nothing is kept, so its cards
+stand open, it has no notes and no reading progress. The rest of the package asks
+``with_notes`` and never which builder runs."""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from .nodes import KINDS, card_title
 _ = get_translation("course_cards")
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.manpage import ManualPageTranslator
@@ -22,6 +29,17 @@ if TYPE_CHECKING:
     from sphinx.writers.text import TextTranslator
 
     from .nodes import course_card, notes_tools, reading_progress
+
+
+def for_e_readers(builder: Builder) -> bool:
+    """Whether the output is an e-book: no script runs, nothing is kept, nothing opens."""
+    return builder.name.startswith("epub")
+
+
+def with_notes(app: Sphinx) -> bool:
+    """Whether pages get readers' notes (the boxes' scripts, reading progress): where the
+    project asks for them and the output keeps them."""
+    return app.config.course_cards_notes and not for_e_readers(app.builder)
 
 
 # html: a header row (icon, kind label, title) above the body, named by the header
@@ -44,7 +62,7 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
             attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
     if node.collapsible:
         # E-readers have no way to open a closed card; the e-book shows it open.
-        if node.starts_open or self.builder.name.startswith("epub"):
+        if node.starts_open or for_e_readers(self.builder):
             attributes["open"] = "open"
         self.body.append(self.starttag(node, "details", "", **attributes))
         self.body.append(self.starttag({}, "summary", "", CLASS="course-card-header"))
@@ -68,7 +86,7 @@ def close_header(self: HTML5Translator, node: course_card) -> None:
 def without_script(self: HTML5Translator, css_class: str, message: str) -> str:
     """Where the notes script would add something: one sentence for a browser that runs no
     scripts (e-readers get none: their books have no notes)."""
-    if self.builder.name.startswith("epub"):
+    if for_e_readers(self.builder):
         return ""
     return f'<noscript><p class="{css_class}">{self.encode(message)}</p></noscript>\n'
 
@@ -205,7 +223,7 @@ def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
 def visit_reading_progress_html(self: HTML5Translator, node: reading_progress) -> None:
     """The first section's link, which the notes script turns into the first one not yet
     read; e-books have no script and no place to keep progress."""
-    if self.builder.name.startswith("epub") or not node.get("sections"):
+    if for_e_readers(self.builder) or not node.get("sections"):
         raise nodes.SkipNode
     _doc, href, label = node["sections"][0]
     sections = json.dumps(node["sections"], ensure_ascii=False)

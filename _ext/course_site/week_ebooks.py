@@ -9,8 +9,10 @@ writes every book of the build, after the site's pages. The book holds the week'
 week's toctree, which its contents (``nav.xhtml``, ``toc.ncx``) list; links to pages
 outside the week become links to the site when ``html_baseurl`` is set, and plain text
 otherwise. Its metadata says who wrote it, in which language, and what it offers readers
-of assistive technology. The zip is reproducible: the same sources give the same bytes,
-whichever books were written with it.
+of assistive technology. Its cover, drawn by the build (``ebook_cover.py``), shows the course's
+name and the week's title; the week's page carries the site's whole note of care. The zip
+is reproducible: the same sources give the same bytes, whichever books were written with
+it.
 
 Warnings met while writing a book are warnings of the HTML build, given when it ends (so
 ``-w`` records them and ``make html`` keeps failing until they are fixed); one the HTML
@@ -36,13 +38,14 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 from sphinx.util.parallel import SerialTasks
 
 from course_cards.shared import warning_handlers
 
-from . import shared_inputs, structure
+from . import ebook_cover, shared_inputs, structure
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -68,7 +71,8 @@ ACCESSIBILITY = [
     (
         "schema:accessibilitySummary",
         "Text with headings, a table of contents and a reading order that follows the week. "
-        "No images carry meaning, nothing flashes, moves or plays sound.",
+        "The cover shows the book's title; no image inside the book carries meaning, nothing "
+        "flashes, moves or plays sound.",
     ),
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
 ]
@@ -135,8 +139,11 @@ class WeekBook(Epub3Builder):
             epub_identifier=uuid.uuid5(uuid.NAMESPACE_URL, f"{self._app.config.project}/{week}").urn,
             epub_description=description(self.env, root) or f"Week {number} of {self._app.config.project}.",
             version=self._app.config.version or f"Week {number}",
+            # No cover page: readers' libraries show the image the package names.
+            epub_cover=(ebook_cover.FILENAME, ""),
         )
         self.globalcontext.update(root_doc=root, master_doc=root, version=self.config.version)
+        self.week = structure.from_env(self.env).week(week)
         self.pages, self.outside = pages, set()
         self.outdir = self._app.outdir = folder
         # The HTML builder names its output's folders once, when it is made.
@@ -215,13 +222,26 @@ class WeekBook(Epub3Builder):
         return metadata
 
     def build_content(self) -> None:
+        # The cover is one of the book's files before the manifest lists them.
+        titles = self.env.titles
+        title = titles[self.week.index].astext() if self.week.index in titles else self.week.title
+        (self.outdir / ebook_cover.FILENAME).write_bytes(
+            ebook_cover.draw(self._app.config.project, self.week.title, title, self._app.config.author)
+        )
         super().build_content()
         opf = self.outdir / "content.opf"
         lines = "".join(
             f'    <meta property="{name}">{html.escape(value)}</meta>\n' for name, value in ACCESSIBILITY
         )
         text = opf.read_text(encoding="utf-8")
-        opf.write_text(text.replace("  </metadata>", lines + "  </metadata>", 1), encoding="utf-8")
+        text = text.replace("  </metadata>", lines + "  </metadata>", 1)
+        # Sphinx names the cover the EPUB 2 way (<meta name="cover">); EPUB 3 readers look
+        # for the manifest item's property.
+        item = f'<item id="{self.make_id(ebook_cover.FILENAME)}" href="{ebook_cover.FILENAME}" media-type="image/png" />'
+        if item not in text:
+            raise RuntimeError(f"content.opf lists no cover item {item!r}")
+        text = text.replace(item, item.replace(" />", ' properties="cover-image" />'), 1)
+        opf.write_text(text, encoding="utf-8")
 
     def build_epub(self) -> None:
         """The zip with fixed times and order, so the same book has the same bytes."""
@@ -290,6 +310,36 @@ def description(env: BuildEnvironment, docname: str) -> str:
             return meta["content"]
     paragraph = next(doctree.findall(nodes.paragraph), None)
     return paragraph.astext() if paragraph else ""
+
+
+def note_of_care(env: BuildEnvironment, config: Config) -> nodes.section | None:
+    """A copy of the section the site's care line points to (``reader_guide_care_label``),
+    as read from its page, unresolved."""
+    label = getattr(config, "reader_guide_care_label", "")
+    docname, label_id, _title = env.domains.standard_domain.labels.get(label, ("", "", ""))
+    if not docname:
+        return None
+    sections = env.get_doctree(docname).findall(nodes.section)
+    note = next((section.deepcopy() for section in sections if label_id in section["ids"]), None)
+    # The page's toctrees may follow the note in its section: they are the site's, not the note's.
+    for toctree in list(note.findall(addnodes.toctree)) if note is not None else []:
+        wrapper = toctree.parent if "toctree-wrapper" in toctree.parent["classes"] else toctree
+        wrapper.parent.remove(wrapper)
+    return note
+
+
+def add_note_of_care(book: WeekBook, docname: str, doctree: nodes.document) -> None:
+    """The whole note of care on the week's page, the book's first, so that the reader
+    meets it before the sections: after the page's own text, before any part of the page.
+    Its references are resolved from the week's page, as the page's own are."""
+    note = note_of_care(book.env, book.config)
+    page = doctree.next_node(nodes.section)
+    if note is None or page is None:
+        return
+    for xref in note.findall(addnodes.pending_xref):
+        xref["refdoc"] = docname
+    parts = [index for index, child in enumerate(page.children) if isinstance(child, nodes.section)]
+    page.insert(parts[0] if parts else len(page.children), note)
 
 
 def link_outside_the_book(book: WeekBook, doctree: nodes.document) -> None:
@@ -416,7 +466,10 @@ def write_book(app: Sphinx, book: WeekBook, week: str, number: str, target: Path
     book.open_book(week, number, pages, folder)
     book.copy_assets()
     for page in pages:
-        doctree = site.env.get_and_resolve_doctree(page, book, tags=book.tags)
+        doctree = site.env.get_doctree(page)
+        if page == book.week.index:
+            add_note_of_care(book, page, doctree)
+        doctree = site.env.get_and_resolve_doctree(page, book, tags=book.tags, doctree=doctree)
         book.write_doc_serialized(page, doctree)
         book.write_doc(page, doctree)
     book.finish()
