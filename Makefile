@@ -135,6 +135,8 @@ new-week: $(VENV)/.docs
 
 # The whole suite (.ci/run) on a clone of this commit grown by CONTRIBUTING's own scaffold
 # commands, placeholders filled in: a test that hard-codes the course's layout fails here.
+# PYTEST_ARGS="…" reaches the grown copy's make test, as make test's own.
+grown-test: export PYTEST_ARGS := $(PYTEST_ARGS)
 grown-test:
 	@$(PYTHON) tools/grow_course.py
 

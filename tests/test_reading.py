@@ -76,9 +76,9 @@ def test_collected_pages_read_as_pages(html, week):
             assert len(group.select("a.reference")) == 1, "one quiet link back to the section"
     workbook = soup(html / f"{week.workbook}.html")
     contents = workbook.select(".course-card-contents a")
-    assert [a["href"] for a in contents] == [
-        f"#{group['id']}" for group in workbook.select("section.course-card-group")
-    ]
+    groups = [f"#{group['id']}" for group in workbook.select("section.course-card-group")]
+    # A list of contents from two groups on; a week of one section needs none.
+    assert [a["href"] for a in contents] == (groups if len(groups) > 1 else [])
 
 
 @pytest.mark.parametrize("week", COURSE.weeks, ids=lambda week: week.name)

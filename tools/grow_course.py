@@ -18,6 +18,9 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# The variables of a make that started this tool: they would change what the copy's make
+# prints and plans (PYTEST_ARGS in the environment, if set, is handed on).
+MAKE_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
 GUIDE_SECTION = "## Adding a section or a week"
 SCAFFOLD_COMMAND = re.compile(r"make new-(section|week) .*")
 PLACEHOLDER = re.compile(r"\[WRITE: ([^\]]*)\]")
@@ -67,8 +70,13 @@ def fill_in(course: Path) -> list[Path]:
     return filled
 
 
+def as_in_ci() -> dict[str, str]:
+    """The environment with the copy's make a make of its own, as CI's is."""
+    return {name: value for name, value in os.environ.items() if name not in MAKE_VARIABLES}
+
+
 def run(course: Path, *command: str) -> None:
-    subprocess.run(command, cwd=course, check=True)
+    subprocess.run(command, cwd=course, env=as_in_ci(), check=True)
 
 
 def grow(course: Path) -> None:
@@ -104,7 +112,7 @@ def main() -> int:
     except subprocess.CalledProcessError as failed:
         print(f"grow_course: {' '.join(failed.cmd)} failed; the copy is in {course}.", file=sys.stderr)
         return failed.returncode
-    tested = subprocess.run(["bash", ".ci/run"], cwd=course, env=os.environ, check=False)
+    tested = subprocess.run(["bash", ".ci/run"], cwd=course, env=as_in_ci(), check=False)
     if tested.returncode != 0:
         print(f"grow_course: the suite FAILED on the grown course; it is in {course}.", file=sys.stderr)
         return tested.returncode
