@@ -16,7 +16,7 @@ ACE := tools/ace/node_modules/.bin/ace-puppeteer
 NODE := $(abspath $(BIN)/node)
 NPM := $(abspath $(BIN)/npm)
 
-.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week bench bench-check livehtml clean distclean browser-deps debian12-check screenshots audit
+.PHONY: help lock html serve check test test-js lint spelling linkcheck cards-diff new-section new-week grown-test bench bench-check livehtml clean distclean browser-deps debian12-check screenshots audit
 # Plain `make` explains itself instead of quietly building a virtualenv.
 .DEFAULT_GOAL := help
 # Options for pytest in `make test`, e.g. make test PYTEST_ARGS="-k cards -x".
@@ -32,6 +32,7 @@ help:
 	@echo 'make test-js       the notes scripts'"'"' file format and store under Node'"'"'s test runner'
 	@echo 'make new-section   scaffold a section: make new-section WEEK=7 TITLE="…" (see CONTRIBUTING)'
 	@echo 'make new-week      scaffold a week: make new-week WEEK=8 TITLE="…" [SECTION="…"]'
+	@echo 'make grown-test    CI'"'"'s steps on a copy of this commit grown as CONTRIBUTING says (a week and a section more)'
 	@echo 'make livehtml      live preview on http://127.0.0.1:8000 that rebuilds as you edit'
 	@echo 'make lint          ruff lint and format check'
 	@echo 'make spelling      codespell'
@@ -131,6 +132,13 @@ new-section: $(VENV)/.docs
 new-week: $(VENV)/.docs
 	@test -n "$(WEEK)" -a -n "$(TITLE)" || { echo 'usage: make new-week WEEK=8 TITLE="Staying close" [SECTION="Introduction"]'; exit 2; }
 	@$(TOOL) tools/scaffold.py week --week "$(WEEK)" --title "$(TITLE)" $(if $(SECTION),--first-section "$(SECTION)")
+
+# The whole suite (.ci/run) on a clone of this commit grown by CONTRIBUTING's own scaffold
+# commands, placeholders filled in: a test that hard-codes the course's layout fails here.
+# PYTEST_ARGS="…" reaches the grown copy's make test, as make test's own.
+grown-test: export PYTEST_ARGS := $(PYTEST_ARGS)
+grown-test:
+	@$(PYTHON) tools/grow_course.py
 
 # Build-time benchmark: 1, 13 and 52 weeks, five clean builds per variant (about 30 minutes).
 bench: $(VENV)/.test $(VENV)/.live

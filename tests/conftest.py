@@ -24,7 +24,17 @@ NODE = Path(sys.executable).with_name("node")
 os.environ["NO_COLOR"] = "1"
 # The course's layout as the next build of the sources will read it (its toctrees).
 COURSE = structure.from_source(REPO)
-SECTION_PAGES = COURSE.sections
+# The week whose pages stand for their kind (its landing page, a section, its workbook) in
+# tests that visit one page of each: the course's first, however many follow.
+FIRST_WEEK = COURSE.weeks[0]
+
+
+def title_of(docname: str) -> str:
+    """A page's title as its source writes it (its first ``# `` heading)."""
+    text = (REPO / f"{docname}.md").read_text(encoding="utf-8")
+    return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+
+
 # The lock files every make target installs from.
 LOCKS = sorted((REPO / "requirements").glob("*.txt"))
 BUILDERS = ["html", "dirhtml", "singlehtml", "epub", "latex", "text", "man", "texinfo", "gettext", "xml"]

@@ -3,6 +3,7 @@ phone widths, privacy, contrast, the theme toggle, narrow screens, keyboard and 
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import unicodedata
@@ -20,7 +21,7 @@ from browser import (
     require_tool,
     visit,
 )
-from conftest import COURSE
+from conftest import COURSE, FIRST_WEEK
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Rules axe reports on every Furo page, outside the article, that a theme template would
@@ -63,10 +64,10 @@ def test_the_page_list_is_every_built_page(site):
 # Colours come from one stylesheet, so a dark-mode failure shows on every page of a kind.
 DARK_REPRESENTATIVES = [
     "index.html",
-    "week7/index.html",
-    "week7/01-the-power-of-safe-connection.html",
-    "week7/workbook.html",
-    "week7/metaphors.html",
+    *(
+        f"{page}.html"
+        for page in (FIRST_WEEK.index, FIRST_WEEK.sections[0], FIRST_WEEK.workbook, FIRST_WEEK.metaphors)
+    ),
     "contributing/extension.html",
 ]
 ACCESSIBILITY_MATRIX = [
@@ -108,7 +109,7 @@ def test_page_is_accessible_and_private(browser, server, axe, path, mode, width)
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
-    "path", ["week7/01-the-power-of-safe-connection.html", "week7/workbook.html", "index.html"]
+    "path", [f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html", "index.html"]
 )
 def test_card_text_icons_and_borders_have_enough_contrast(browser, server, path, mode):
     with visit(browser, server, path, mode=mode) as (page, _):
@@ -117,7 +118,7 @@ def test_card_text_icons_and_borders_have_enough_contrast(browser, server, path,
 
 
 def test_card_colours_follow_the_theme_toggle(browser, server):
-    with visit(browser, server, "week7/05-boundaries-in-connection.html", mode="light") as (page, _):
+    with visit(browser, server, f"{FIRST_WEEK.sections[0]}.html", mode="light") as (page, _):
 
         def colours():
             return page.evaluate(CARD_COLOURS)[0]
@@ -149,11 +150,11 @@ CARD_CONTROLS = """[...document.querySelectorAll('.course-card-group a[href]:not
   .map(el => el.getAttribute('href') || el.id)"""
 
 
-@pytest.mark.parametrize("path", ["week7/workbook.html", "week7/metaphors.html"])
+@pytest.mark.parametrize("path", [f"{FIRST_WEEK.workbook}.html", f"{FIRST_WEEK.metaphors}.html"])
 def test_keyboard_reaches_every_card_link_with_a_visible_focus_indicator(browser, server, path):
     with visit(browser, server, path) as (page, _):
         controls = page.evaluate(CARD_CONTROLS)
-        assert len(controls) >= 8
+        assert len(controls) >= len(FIRST_WEEK.sections), "at least a link back to each section"
         focusable = page.evaluate(
             "document.querySelectorAll('a[href], button, input, textarea, [tabindex]').length"
         )
@@ -184,8 +185,9 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", text))
 
 
-# The most A4 sheets a page may print on, where it is known to be short.
-SHEET_LIMITS = {"week7/metaphors.html": 3}
+# The most A4 sheets a page may print on, where it is known to be short: a week's metaphors
+# take a quarter of a sheet each at most, with one sheet more for the page's introduction.
+SHEET_LIMITS = {f"{week.metaphors}.html": 1 + math.ceil(len(week.sections) / 4) for week in COURSE.weeks}
 # The least a printed sheet holds: less is a sheet of leftovers (a footer, a lone link).
 MIN_SHEET_CHARACTERS = 120
 
@@ -246,7 +248,7 @@ SITE_CHROME = [
 
 
 def test_the_printed_workbook_is_a_worksheet(browser, server):
-    with visit(browser, server, "week7/workbook.html") as (page, _):
+    with visit(browser, server, f"{FIRST_WEEK.workbook}.html") as (page, _):
         page.emulate_media(media="print")
         for selector in SITE_CHROME:
             assert page.locator(selector).count() > 0, selector
@@ -254,5 +256,5 @@ def test_the_printed_workbook_is_a_worksheet(browser, server):
         groups = page.evaluate(
             "[...document.querySelectorAll('.course-card-group')].map(g => getComputedStyle(g).breakBefore)"
         )
-        assert len(groups) == len(COURSE.week("week7").sections)
+        assert len(groups) == len(FIRST_WEEK.sections)
         assert groups == ["auto"] + ["page"] * (len(groups) - 1), "one section per sheet"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from browser import LocalServer, visit
-from conftest import REPO, soup, sphinx_build
+from conftest import FIRST_WEEK, REPO, soup, sphinx_build
 
 HOSTILE = REPO / "tests" / "roots" / "test-hostile"
 CASES = sorted(p.stem for p in HOSTILE.iterdir() if p.suffix in (".md", ".rst") and p.stem != "index")
@@ -499,13 +499,13 @@ def test_the_policy_names_every_directive_that_keeps_other_hosts_out(site):
 def test_the_real_site_stays_private_with_toggle_search_and_notes_in_use(browser, site):
     server = LocalServer(site("html"))
     try:
-        with visit(browser, server, "week7/05-boundaries-in-connection.html") as (page, traffic):
+        with visit(browser, server, f"{FIRST_WEEK.sections[0]}.html") as (page, traffic):
             for _ in range(3):
                 page.locator(".theme-toggle:visible").first.click()
             page.locator(".course-card.reflection textarea").first.fill("A private thought.")
             page.goto(server.url + "search.html?q=boundaries")
             page.locator("#search-results li").first.wait_for()
-            page.goto(server.url + "week7/workbook.html")
+            page.goto(server.url + f"{FIRST_WEEK.workbook}.html")
             page.get_by_role("button", name="Download my notes").is_visible()
             assert page.evaluate("window.cspViolations") == []
             assert traffic.offsite == [] and traffic.console_errors == []
@@ -624,7 +624,7 @@ def test_make_serve_serves_the_built_site_on_127_0_0_1_only(tmp_path):
 def test_pages_read_from_disk_share_one_origin_with_every_local_file(browser, site, tmp_path):
     """Why the privacy page and README send readers to `make serve`: in Chromium, any other
     HTML file opened from disk reads the notes written on pages opened from disk."""
-    section = site("html") / "week7" / "05-boundaries-in-connection.html"
+    section = site("html") / f"{FIRST_WEEK.sections[0]}.html"
     other = tmp_path / "someone-elses.html"
     other.write_text("<!DOCTYPE html><title>Another file</title><p>Nothing to do with the course.</p>")
     context = browser.new_context()
@@ -685,7 +685,7 @@ def test_script_files_run_only_from_the_script_folder(site):
     search index; the policy allows it, and only it, of everything the page writes inline."""
     from course_site.content_security.policy import SCRIPT_FOLDER, sha256
 
-    page = soup(site("html") / "week7" / "workbook.html")
+    page = soup(site("html") / f"{FIRST_WEEK.workbook}.html")
     first = page.select_one("head script")
     assert first.string == SCRIPT_FOLDER and first["data-root"] == "../"
     assert first.find_previous_sibling("meta", attrs={"http-equiv": "Content-Security-Policy"})

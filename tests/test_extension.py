@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, soup, sphinx_build, two_at_a_time
+from conftest import COURSE, REPO, soup, sphinx_build, two_at_a_time
 
 GOLDEN = REPO / "tests" / "golden"
 WRITERS_ROOT = REPO / "tests" / "roots" / "test-writers"
@@ -192,7 +192,8 @@ def test_the_wheel_holds_the_package_its_static_files_and_catalogs(wheel):
         "course_cards/locale/fr/LC_MESSAGES/course_cards.mo",
     ):
         assert required in names, required
-    assert not any(name.startswith(("course_site", "tests/", "week7/")) for name in names)
+    course = tuple(f"{week.name}/" for week in COURSE.weeks)
+    assert not any(name.startswith(("course_site", "tests/", *course)) for name in names)
 
 
 def test_an_installed_wheel_works_in_a_project_outside_the_repository(wheel, tmp_path):

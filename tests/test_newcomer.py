@@ -6,9 +6,9 @@ renamed in cards-diff. Uses this checkout's virtualenv, so nothing is installed.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
+from itertools import chain, count
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,10 @@ import pytest
 from conftest import LOCKS, REPO
 from course_site import structure
 
+sys.path.insert(0, str(REPO / "tools"))
+from grow_course import fill_in  # noqa: E402
+
 VENV = REPO / ".venv"
-FILLED = "a few kind words, written the way a contributor would write them"
 
 
 def run(clone: Path, *command: str) -> subprocess.CompletedProcess:
@@ -30,12 +32,6 @@ def make(clone: Path, *arguments: str) -> subprocess.CompletedProcess:
     return run(
         clone, "make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-D week_ebooks=0", *arguments
     )
-
-
-def fill_in(clone: Path) -> None:
-    for page in clone.glob("week*/*.md"):
-        text = page.read_text(encoding="utf-8")
-        page.write_text(re.sub(r"\[WRITE: [^\]]*\]", FILLED, text), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +77,28 @@ GROWN_TESTS = [
 ]
 
 
+def untaken_title(week: structure.Week) -> tuple[str, str]:
+    """CONTRIBUTING's example title and its file name, or in a course already grown by it
+    (`make grown-test`), the first numbered one no section has."""
+    names = {section.split("/")[-1][3:] for section in week.sections}
+    titles = chain(
+        [("Resting Together", "resting-together")],
+        ((f"Resting Together {n}", f"resting-together-{n}") for n in count(2)),
+    )
+    return next((title, name) for title, name in titles if name not in names)
+
+
 def test_a_course_grown_as_contributing_says_builds_strictly_and_passes_the_structure_tests(clone):
     """CONTRIBUTING's recipe, followed literally: a section in an existing week, a new week
-    with two sections, every placeholder written. Nothing in tests/ is touched."""
+    with two sections, every placeholder written (as `make grown-test` writes them).
+    Nothing in tests/ is touched."""
     course = structure.from_source(clone)
-    week7 = course.week("week7")
-    added = make(clone, "new-section", "WEEK=7", "TITLE=Resting Together")
+    first = course.weeks[0]
+    title, name = untaken_title(first)
+    added = make(clone, "new-section", f"WEEK={first.number}", f"TITLE={title}")
     assert added.returncode == 0, added.stderr
-    assert f"created week7/{len(week7.sections) + 1:02d}-resting-together.md" in added.stdout
+    section = f"{first.name}/{len(first.sections) + 1:02d}-{name}"
+    assert f"created {section}.md" in added.stdout
     new = max(week.number for week in course.weeks) + 1
     for command in (
         ("new-week", f"WEEK={new}", "TITLE=Staying Close"),
@@ -98,7 +108,7 @@ def test_a_course_grown_as_contributing_says_builds_strictly_and_passes_the_stru
         assert result.returncode == 0, result.stderr
 
     grown = structure.from_source(clone)
-    assert len(grown.week("week7").sections) == len(week7.sections) + 1
+    assert grown.week(first.name).sections == (*first.sections, section)
     assert grown.week(f"week{new}").sections == (f"week{new}/01-introduction", f"week{new}/02-second-steps")
 
     unfilled = make(clone, "html")
@@ -114,8 +124,7 @@ def test_a_course_grown_as_contributing_says_builds_strictly_and_passes_the_stru
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr
     assert (clone / "_build" / "html" / f"week{new}" / "02-second-steps.html").is_file()
     published = (clone / "published-card-ids.txt").read_text(encoding="utf-8").splitlines()
-    section = f"week7/{len(week7.sections) + 1:02d}-resting-together"
-    assert f"{section} reflect-week7-resting-together" in published, "scaffolds record ids"
+    assert f"{section} reflect-{first.name}-{name}" in published, "scaffolds record ids"
     assert f"week{new}/01-introduction metaphor-week{new}-introduction" in published
 
     tests = run(clone, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *GROWN_TESTS)

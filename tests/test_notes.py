@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from browser import LocalServer, visit
-from conftest import REPO, soup, sphinx_build
+from conftest import COURSE, FIRST_WEEK, REPO, soup, sphinx_build, title_of
 
 ROOT = REPO / "tests" / "roots" / "test-notes"
 
@@ -587,11 +587,11 @@ READING_VIEWPORTS = {"phone": (375, 812), "tablet": (768, 1024), "laptop": (1280
 def test_a_section_counts_as_read_only_once_the_reader_reaches_its_end(browser, site, viewport, tmp_path):
     width, height = READING_VIEWPORTS[viewport]
     server = LocalServer(site("html"))
-    sections = [f"week7/{p.name}" for p in sorted((server.root / "week7").glob("0*.html"))]
+    sections = [f"{section}.html" for section in FIRST_WEEK.sections]
     # One section read closely at each viewport, a different one each time.
     path = sections[list(READING_VIEWPORTS).index(viewport) * 3 % len(sections)]
     try:
-        with visit(browser, server, "week7/index.html", width=width, height=height) as (page, _):
+        with visit(browser, server, f"{FIRST_WEEK.index}.html", width=width, height=height) as (page, _):
             # Every section opened and left a while: none is read.
             tabs = [page.context.new_page() for _ in sections]
             for tab, opened in zip(tabs, sections, strict=True):
@@ -642,8 +642,7 @@ def test_a_short_section_counts_once_the_reader_scrolls_with_all_of_it_in_view(b
     (or not at all): a reader who scrolls on, or tries to, has read it."""
     server = LocalServer(site("html"))
     try:
-        first = sorted((server.root / "week7").glob("0*.html"))[0].name
-        path = f"week7/{first}"
+        path = f"{FIRST_WEEK.sections[0]}.html"
         with visit(browser, server, path, width=1280, height=1300) as (page, _):
             end = page.evaluate(END_OF_SECTION)
             assert end["bottom"] < 1300 < page.evaluate("document.documentElement.scrollHeight"), (
@@ -724,21 +723,22 @@ def test_progress_can_be_cleared_and_its_button_moves_nothing(browser, project, 
 def test_week_and_home_pages_mark_read_sections_without_moving(browser, site):
     server = LocalServer(site("html"))
     try:
-        with visit(browser, server, "week7/index.html", width=375) as (page, traffic):
-            for path in sorted(p.name for p in (server.root / "week7").glob("0[123]-*.html")):
-                read_to_the_end(page, server, f"week7/{path}")
+        week = f"{FIRST_WEEK.index}.html"
+        with visit(browser, server, week, width=375) as (page, traffic):
+            for section in FIRST_WEEK.sections[:3]:
+                read_to_the_end(page, server, f"{section}.html")
             page.add_init_script(
                 """window.shifts = 0; new PerformanceObserver(list => list.getEntries()
                 .forEach(e => { window.shifts += e.value; })).observe({type: 'layout-shift', buffered: true});"""
             )
-            for home in ("week7/index.html", "index.html"):
+            for home in (week, "index.html"):
                 page.goto(server.url + home)
                 follow = page.locator(".course-progress-next")
-                assert follow.inner_text() == "Continue with 4. Active Listening and Emotional Presence", home
+                assert follow.inner_text() == f"Continue with 4. {title_of(FIRST_WEEK.sections[3])}", home
                 page.wait_for_timeout(300)
                 assert page.evaluate("window.shifts") < 0.01, home
             marks = page.locator("article .sd-card .course-progress-mark")
-            page.goto(server.url + "week7/index.html")
+            page.goto(server.url + week)
             assert marks.count() == 3 and marks.first.inner_text().endswith("Read")
             marked = page.locator("article .sd-card:has(.course-progress-mark) .sd-card-title")
             assert [t.split(".")[0] for t in marked.all_inner_texts()] == ["1", "2", "3"]
@@ -747,7 +747,7 @@ def test_week_and_home_pages_mark_read_sections_without_moving(browser, site):
         server.close()
 
 
-SITE_SECTIONS = sorted(f"week7/{p.name.removesuffix('.md')}" for p in (REPO / "week7").glob("0*.md"))
+SITE_SECTIONS = list(FIRST_WEEK.sections)
 
 BUTTONS = """() => [...document.querySelectorAll('article a')]
   .filter(a => a.checkVisibility({visibilityProperty: true}) && getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)')
@@ -759,21 +759,25 @@ def test_the_way_back_is_the_main_button_once_a_reader_has_begun(browser, site, 
     from axe_playwright_python.sync_playwright import Axe
 
     server = LocalServer(site("html"))
-    third = "3. The Difference Between Connection and Compliance"
+    third = f"3. {title_of(SITE_SECTIONS[2])}"
+    week = f"{FIRST_WEEK.index}.html"
+    # The home page starts every week; once the reader has begun the first, its start gives
+    # way to the way back, and each later week's start stays, the way into that week.
+    starts = [f"Start {title_of(other.index)}" for other in COURSE.weeks]
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
     try:
         with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
-            assert page.evaluate(BUTTONS) == ["Start Week 7 – Safe Connections"], "a new reader starts"
-            page.goto(server.url + "week7/index.html")
-            assert page.evaluate(BUTTONS) == ["Start with 1. Introduction: The Power of Safe Connection"]
+            assert page.evaluate(BUTTONS) == starts, "a new reader starts"
+            page.goto(server.url + week)
+            assert page.evaluate(BUTTONS) == [f"Start with 1. {title_of(SITE_SECTIONS[0])}"]
             page.evaluate(
                 "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS[:2]
             )
-            for home in ("index.html", "week7/index.html"):
+            for home, later_weeks in (("index.html", starts[1:]), (week, [])):
                 page.goto(server.url + home)
-                assert page.evaluate(BUTTONS) == [f"Continue with {third}"], home
+                assert page.evaluate(BUTTONS) == [*later_weeks, f"Continue with {third}"], home
                 links = page.locator("article a:visible").all_inner_texts()
-                assert not [text for text in links if text.startswith("Start")], home
+                assert [text for text in links if text.startswith("Start")] == later_weeks, home
                 result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
                 assert [v["id"] for v in result.response["violations"]] == [], home
             page.screenshot(path=str(server.root.parent / f"week-begun-375-{mode}.png"))
@@ -808,7 +812,7 @@ MARK_OVERLAPS = """() => {
 def test_read_marks_never_cover_the_words_of_their_cards(browser, site, width, tmp_path):
     server = LocalServer(site("html"))
     try:
-        with visit(browser, server, "week7/index.html", width=width) as (page, _):
+        with visit(browser, server, f"{FIRST_WEEK.index}.html", width=width) as (page, _):
             page.evaluate(
                 "s => localStorage.setItem('course-notes:/:@progress', JSON.stringify(s))", SITE_SECTIONS
             )
@@ -823,7 +827,7 @@ def test_read_marks_never_cover_the_words_of_their_cards(browser, site, width, t
 def test_each_notes_field_is_named_by_its_section_and_prompts(browser, site):
     server = LocalServer(site("html"))
     try:
-        with visit(browser, server, "week7/workbook.html") as (page, _):
+        with visit(browser, server, f"{FIRST_WEEK.workbook}.html") as (page, _):
             fields = page.locator("article textarea")
             assert fields.count() == len(SITE_SECTIONS)
             names = [re.search(r'textbox "(.*)"', field.aria_snapshot()).group(1) for field in fields.all()]
@@ -834,7 +838,7 @@ def test_each_notes_field_is_named_by_its_section_and_prompts(browser, site):
                 prompts = field.locator("xpath=ancestor::*[@data-notes]").locator(".course-card-body li")
                 assert name.startswith("Your notes") and section in name, name
                 assert all(" ".join(p.split()) in name for p in prompts.all_inner_texts()), name
-            page.goto(server.url + "week7/01-the-power-of-safe-connection.html")
+            page.goto(server.url + f"{SITE_SECTIONS[0]}.html")
             title = page.locator("h1").evaluate("h => h.firstChild.textContent.trim()")
             assert title in page.locator("article textarea").aria_snapshot()
     finally:

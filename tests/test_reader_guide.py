@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from browser import LocalServer, require_tool, visit
-from conftest import COURSE, REPO, soup, warning_lines
+from conftest import COURSE, FIRST_WEEK, REPO, soup, warning_lines
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_each_section_says_where_it_is_in_its_week_from_the_toctree(html):
 def as_read_in_the_e_book(browser, html: Path, folder: Path, names: list[str]) -> dict[str, str]:
     """What an e-reader shows of each page: the book unpacked, each page rendered with the
     book's own stylesheets, its visible text."""
-    (book,) = (html / "ebooks").glob("*week7.epub")
+    (book,) = (html / "ebooks").glob(f"*{FIRST_WEEK.name}.epub")
     with zipfile.ZipFile(book) as epub:
         epub.extractall(folder)
     context = browser.new_context()
@@ -85,10 +85,14 @@ def as_read_in_the_e_book(browser, html: Path, folder: Path, names: list[str]) -
 
 
 def test_the_e_book_carries_the_care_line_and_the_place_on_every_page(browser, html, tmp_path):
-    (book,) = (html / "ebooks").glob("*week7.epub")
+    (book,) = (html / "ebooks").glob(f"*{FIRST_WEEK.name}.epub")
     with zipfile.ZipFile(book) as epub:
-        pages = {name: soup_of(epub.read(name)) for name in epub.namelist() if name.startswith("week7/")}
-    assert len(pages) == len(list((REPO / "week7").glob("*.md")))
+        pages = {
+            name: soup_of(epub.read(name))
+            for name in epub.namelist()
+            if name.startswith(f"{FIRST_WEEK.name}/")
+        }
+    assert sorted(pages) == sorted(f"{page}.xhtml" for page in FIRST_WEEK.pages)
     shown = as_read_in_the_e_book(browser, html, tmp_path, sorted(pages))
     for name, page in pages.items():
         line = page.select_one(".course-care-line")
@@ -96,7 +100,7 @@ def test_the_e_book_carries_the_care_line_and_the_place_on_every_page(browser, h
         assert "straight away." in shown[name] and "says more" not in shown[name], (
             "no pointer to a note the book does not hold"
         )
-    for number, docname in enumerate(COURSE.week("week7").sections, start=1):
+    for number, docname in enumerate(FIRST_WEEK.sections, start=1):
         assert text_of(pages[f"{docname}.xhtml"].select_one(".course-place")).startswith(
             f"Section {number} of"
         )
@@ -112,7 +116,7 @@ def test_the_printed_workbook_carries_the_care_line(browser, html, tmp_path):
     require_tool("pdftotext")
     server = LocalServer(html)
     try:
-        with visit(browser, server, "week7/workbook.html") as (page, _):
+        with visit(browser, server, f"{FIRST_WEEK.workbook}.html") as (page, _):
             page.emulate_media(media="print")
             assert page.locator(".course-care-line").is_visible()
             page.pdf(path=str(tmp_path / "workbook.pdf"), format="A4")
@@ -182,23 +186,23 @@ def test_the_home_page_says_readers_can_write_under_each_reflection_and_shows_th
 def test_the_workbook_says_only_what_holds_on_screen_on_paper_and_in_the_e_book(
     browser, server, html, tmp_path
 ):
-    with visit(browser, server, "week7/workbook.html") as (page, _):
+    with visit(browser, server, f"{FIRST_WEEK.workbook}.html") as (page, _):
         assert page.locator("article", has_text=LINKS_BACK).is_visible()
-        assert page.locator(".course-card-back a").count() == len(COURSE.week("week7").sections)
+        assert page.locator(".course-card-back a").count() == len(FIRST_WEEK.sections)
         printed = printed_text(page, tmp_path)
     assert LINKS_BACK not in printed, "paper cannot follow links"
     assert PRINT_SPACE in printed
-    workbook = as_read_in_the_e_book(browser, html, tmp_path / "book", ["week7/workbook.xhtml"])
-    shown = workbook["week7/workbook.xhtml"]
+    in_the_book = f"{FIRST_WEEK.workbook}.xhtml"
+    shown = as_read_in_the_e_book(browser, html, tmp_path / "book", [in_the_book])[in_the_book]
     assert LINKS_BACK in shown and "print" not in shown, "an e-reader has no space to write"
 
 
 def test_printed_metaphors_name_the_section_each_comes_from(browser, server, tmp_path):
-    with visit(browser, server, "week7/metaphors.html") as (page, _):
+    with visit(browser, server, f"{FIRST_WEEK.metaphors}.html") as (page, _):
         assert page.locator("article p", has_text=SECTION_NAMES).count() == 1
         names = page.evaluate("[...document.querySelectorAll('.course-card-back')].map(p => p.innerText)")
         printed = printed_text(page, tmp_path)
-    assert len(names) == len(COURSE.week("week7").sections)
+    assert len(names) == len(FIRST_WEEK.sections)
     assert all(re.sub(r"\s+", " ", name) in printed for name in names)
 
 
@@ -213,9 +217,8 @@ TYPE_AND_INK = """selectors => {
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_the_care_line_and_the_privacy_line_are_body_size_and_full_contrast(browser, server, mode):
     pages = {
-        "index.html": [".course-care-line", ".course-notes-privacy"],
-        "week7/01-the-power-of-safe-connection.html": [".course-care-line", ".course-notes-privacy"],
-        "week7/workbook.html": [".course-care-line", ".course-notes-privacy"],
+        path: [".course-care-line", ".course-notes-privacy"]
+        for path in ("index.html", f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html")
     }
     with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
         for path, selectors in pages.items():
@@ -233,7 +236,7 @@ def test_without_javascript_every_notes_place_says_notes_need_it(browser, server
         sentences = re.split(r"(?<=[.?!])\s+", page.locator("article").inner_text())
         boxes = [s for s in sentences if "box" in s and "JavaScript" not in s]
         assert boxes == [], "no words about a box that is not there"
-        for path in ("index.html", "week7/01-the-power-of-safe-connection.html", "week7/workbook.html"):
+        for path in ("index.html", f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html"):
             page.goto(server.url + path)
             places = page.locator(".course-card.reflection[data-notes]")
             assert places.count() > 0
@@ -243,5 +246,5 @@ def test_without_javascript_every_notes_place_says_notes_need_it(browser, server
                 assert re.fullmatch(r"[^.]*JavaScript[^.]*\.", said.inner_text()), "one sentence"
         tools = page.locator(".course-notes-nojs-tools")
         assert tools.is_visible() and "JavaScript" in tools.inner_text()
-    with visit(browser, server, "week7/workbook.html") as (page, _):
+    with visit(browser, server, f"{FIRST_WEEK.workbook}.html") as (page, _):
         assert page.locator(".course-notes-nojs:visible, .course-notes-nojs-tools:visible").count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,12 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import NODE, REPO
+from conftest import FIRST_WEEK, NODE, REPO
 from course_site import structure
+
+sys.path.insert(0, str(REPO / "tools"))
+import grow_course  # noqa: E402
+import scaffold  # noqa: E402
 
 
 def load(path: str):
@@ -208,6 +213,42 @@ def test_the_test_jobs_run_ci_run_and_install_nothing_the_makefile_does_not():
         assert uses <= {"actions/checkout", "actions/upload-artifact"}, f"{path}: {uses}"
         for step in job["steps"]:
             assert not INSTALLERS.search(step.get("run", "")), f"{path}: {step['run']}"
+    grown = load(".github/workflows/ci.yml")["jobs"]["grown"]
+    assert {step["uses"].split("@")[0] for step in grown["steps"] if "uses" in step} == {"actions/checkout"}
+    assert not any(INSTALLERS.search(step.get("run", "")) for step in grown["steps"])
+
+
+def test_ci_grows_the_course_as_contributing_says_and_runs_the_whole_suite_on_it(tmp_path):
+    """A job of its own runs `make grown-test`: CONTRIBUTING's scaffold commands on a clone,
+    every placeholder filled in, then `.ci/run` (make test) as it is, with no test left out."""
+    ci = load(".github/workflows/ci.yml")
+    job = ci["jobs"]["grown"]
+    assert job["container"] == ci["jobs"]["test"]["container"]
+    (grown,) = [step for step in job["steps"] if "grown-test" in step.get("run", "")]
+    assert grown["run"] == "make grown-test" and grown["env"] == {"CI": "true"}
+    assert any(line.endswith("tools/grow_course.py") for line in commands_of("grown-test"))
+    source = (REPO / "tools" / "grow_course.py").read_text()
+    assert 'subprocess.run(["bash", ".ci/run"], cwd=course, env=as_in_ci(), check=False)' in source
+    assert "PYTEST_ARGS=" not in source and "-k" not in source.split(), "the whole suite"
+    assert not grow_course.MAKE_VARIABLES & set(grow_course.as_in_ci())
+
+    commands = grow_course.guide_commands((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
+    assert sorted(shlex.split(command)[1] for command in commands) == ["new-section", "new-week"], commands
+    # Whatever the scaffold's pages ask an author to write, the grown copy writes: not one
+    # placeholder is left for the strict build to refuse.
+    pages = {
+        "index.md": scaffold.WEEK.format(week=8, title="Staying Close")
+        + scaffold.GRID_CARD.format(number=1, title="Resting", name="01-resting"),
+        "01-resting.md": scaffold.SECTION.format(week=8, title="Resting", slug="resting"),
+    }
+    (tmp_path / "week8").mkdir()
+    for name, text in pages.items():
+        assert grow_course.PLACEHOLDER.search(text), name
+        (tmp_path / "week8" / name).write_text(text, encoding="utf-8")
+    assert len(grow_course.fill_in(tmp_path)) == len(pages)
+    for name in pages:
+        filled = (tmp_path / "week8" / name).read_text(encoding="utf-8")
+        assert grow_course.PLACEHOLDER.search(filled) is None and "[WRITE" not in filled, name
 
 
 def test_make_test_runs_only_the_virtualenv_s_node_and_npm():
@@ -234,6 +275,35 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it():
                 assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), (
                     f"{workflow.name}: {line.strip()}"
                 )
+
+
+UNPINNED_IMAGE = "# zizmor: ignore[unpinned-images]"
+
+
+def test_every_container_is_pinned_by_digest_or_says_why_not():
+    """zizmor's unpinned-images: no registry is reachable from the project's machines to
+    read a digest from, so each container not pinned by one carries zizmor's ignore comment,
+    and the comment above it gives the reason (or points to ci.yml's, which gives it and what
+    would pin the image)."""
+    for workflow in WORKFLOWS:
+        lines = workflow.read_text().splitlines()
+        for number, line in enumerate(lines):
+            if not line.lstrip().startswith("container:"):
+                continue
+            if re.search(r"container: \S+@sha256:[0-9a-f]{64}$", line):
+                continue
+            where = f"{workflow.name}:{number + 1}"
+            assert line.endswith(UNPINNED_IMAGE), f"{where}: pin it by digest or say why not"
+            above = []
+            for previous in reversed(lines[:number]):
+                if not previous.lstrip().startswith("#"):
+                    break
+                above.insert(0, previous.strip("# "))
+            reason = " ".join(above)
+            assert "digest" in reason and ("ci.yml" in reason or "registry" in reason), where
+    test_job = (REPO / ".github" / "workflows" / "ci.yml").read_text().split("\n  test:\n", 1)[1]
+    reason = " ".join(line.strip("# ") for line in test_job.split("container:", 1)[0].splitlines())
+    assert "reach no container registry" in reason and "@sha256:<digest>" in reason, reason
 
 
 def test_every_job_has_the_least_permissions_it_needs():
@@ -266,13 +336,22 @@ def test_weekly_link_check():
 
 
 def test_read_the_docs_previews_are_ci_s_twin():
-    """Previews install the lock file CI installs and build as strictly as `make html`."""
-    jobs = load(".readthedocs.yaml")["build"]["jobs"]
-    install = " ".join(jobs["install"])
-    assert "-r requirements/docs.txt" in install and "--group" not in install
+    """Previews install the lock file CI installs, on CI's Python, and build with the
+    options of `make html` (read from the Makefile)."""
+    config = load(".readthedocs.yaml")
+    jobs = config["build"]["jobs"]
+    # Only the lock file, nothing beside it: what `make html` installs.
+    assert "pip install -r requirements/docs.txt" in jobs["install"]
+    assert set(jobs["install"]) <= {"pip install --upgrade pip", "pip install -r requirements/docs.txt"}, jobs
     (build,) = jobs["build"]["html"]
-    assert {"-W", "-n", "--keep-going"} <= set(build.split()), build
+    strict = re.search(r"^SPHINXBUILD := \S+ (.*?) -d ", (REPO / "Makefile").read_text(), re.M)
+    options = set(strict.group(1).split()) if strict else set()
+    assert options == {"-W", "-n", "--keep-going"}, "make html's options, as the Makefile writes them"
+    assert build.split()[:3] == ["python", "-m", "sphinx"] and options <= set(build.split()), build
     assert "$READTHEDOCS_OUTPUT/html" in build
+    container = load(".github/workflows/ci.yml")["jobs"]["test"]["container"]
+    assert container.startswith(f"python:{config['build']['tools']['python']}-"), "CI's Python"
+    assert config["sphinx"] == {"configuration": "conf.py", "fail_on_warning": True}
 
 
 def test_pre_commit_runs_fixers_codespell_and_ruff():
@@ -281,8 +360,13 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
 
 
 # A make of its own: under `make test PYTEST_ARGS=…` the outer make's variables would reach
-# the dry runs through MAKEFLAGS.
-PLAIN_MAKE_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+# the dry runs through MAKEFLAGS, and a PYTEST_ARGS set in the environment (as `make
+# grown-test` hands it on) as the Makefile's default.
+PLAIN_MAKE_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_ARGS", "PYTEST_WORKERS"}
+}
 
 
 def commands_of(target: str) -> list[str]:
@@ -410,12 +494,13 @@ def test_every_target_installs_the_locked_versions():
 def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
     """A second section of one title or name would share its cards' ids with the first."""
     shutil.copy(REPO / "index.md", tmp_path / "index.md")
-    shutil.copytree(REPO / "week7", tmp_path / "week7")
-    existing = structure.from_source(tmp_path).week("week7").sections[-1]
+    week = FIRST_WEEK.name
+    shutil.copytree(REPO / week, tmp_path / week)
+    existing = structure.from_source(tmp_path).week(week).sections[-1]
     page = (tmp_path / f"{existing}.md").read_text(encoding="utf-8")
     heading = next(line for line in page.splitlines() if line.startswith("# "))[2:]
     name = existing.split("/")[-1][3:].replace("-", " ").upper()
-    before = sorted(p.name for p in (tmp_path / "week7").iterdir())
+    before = sorted(p.name for p in (tmp_path / week).iterdir())
     for title in (heading, name):
         scaffold = subprocess.run(
             [
@@ -423,7 +508,7 @@ def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
                 "tools/scaffold.py",
                 "section",
                 "--week",
-                "7",
+                str(FIRST_WEEK.number),
                 "--title",
                 title,
                 "--repo",
@@ -436,13 +521,13 @@ def test_the_scaffold_refuses_a_section_whose_title_or_name_exists(tmp_path):
         )
         assert scaffold.returncode == 2, (title, scaffold.stdout)
         assert "already" in scaffold.stderr and existing in scaffold.stderr, scaffold.stderr
-    assert sorted(p.name for p in (tmp_path / "week7").iterdir()) == before
+    assert sorted(p.name for p in (tmp_path / week).iterdir()) == before
 
 
 def test_windows_line_endings_are_turned_into_unix_ones():
     """A page saved with CRLF would show every line changed: git stores LF, the hook fixes it."""
     attributes = subprocess.run(
-        ["git", "check-attr", "text", "eol", "--", "week7/index.md", "conf.py"],
+        ["git", "check-attr", "text", "eol", "--", f"{FIRST_WEEK.index}.md", "conf.py"],
         cwd=REPO,
         capture_output=True,
         text=True,
