@@ -408,3 +408,49 @@ def test_the_keyboard_never_lands_off_screen_and_reaches_the_menu(browser, serve
             page.keyboard.press("Tab")
             opened.append(page.evaluate(FOCUSED))
         assert any(stop["drawer"] and stop["seen"] for stop in opened), "with the menu open, Tab goes into it"
+
+
+# Text the reader can see that a box covers: visible elements holding words, each clipped
+# to the part of the screen below the sticky header (which already hides what is under it).
+TEXT_UNDER = """selector => {
+  const cover = document.querySelector(selector).getBoundingClientRect();
+  const header = document.querySelector('.mobile-header');
+  const below = header.checkVisibility() ? header.getBoundingClientRect().bottom : 0;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => !el.closest(selector) && el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+      && [...el.childNodes].some(node => node.nodeType === Node.TEXT_NODE && node.textContent.trim()))
+    .filter(el => {
+      const box = el.getBoundingClientRect();
+      const top = el.closest('.mobile-header') ? box.top : Math.max(box.top, below);
+      return box.left < cover.right && box.right > cover.left && top < cover.bottom && box.bottom > cover.top;
+    })
+    .map(el => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(PHONE, 812), (768, 1024), (1280, 800)])
+@pytest.mark.parametrize(
+    ("path", "card"),
+    [("week7/05-boundaries-in-connection.html", ".metaphor"), ("week7/workbook.html", ".reflection")],
+)
+def test_back_to_top_covers_no_text_while_the_reader_scrolls_up(
+    browser, server, path, card, width, height, tmp_path
+):
+    with visit(browser, server, path, width=width, height=height) as (page, _):
+        # Scrolled up a little, a card's label is where the pill shows.
+        label = page.locator(f".course-card{card} .course-card-kind").nth(1 if card == ".reflection" else 0)
+        top = page.evaluate("el => el.getBoundingClientRect().top + scrollY", label.element_handle())
+        page.evaluate("y => window.scrollTo({top: y, behavior: 'instant'})", top - 60 + 200)
+        page.mouse.move(width / 2, height / 2)
+        page.mouse.wheel(0, -200)
+        page.wait_for_timeout(500)
+        pill = page.get_by_role("link", name="Back to top")
+        assert pill.is_visible(), "Furo shows the pill as the reader scrolls up"
+        assert label.bounding_box()["y"] < height / 4, "the label is near the top of the screen"
+        page.screenshot(path=str(tmp_path / f"back-to-top-{width}.png"))  # for reviewers
+        assert page.evaluate(TEXT_UNDER, ".back-to-top") == []
+        box = pill.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+        pill.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => scrollY === 0")
