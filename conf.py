@@ -24,6 +24,7 @@ extensions = [
     "course_site.home",
     "course_site.content_security",
     "course_site.site_html",
+    "course_site.reader_search",
     "course_site.reader_guide",
     "course_site.week_ebooks",
     "course_site.incremental",

@@ -258,3 +258,103 @@ def test_the_printed_workbook_is_a_worksheet(browser, server):
         )
         assert len(groups) == len(FIRST_WEEK.sections)
         assert groups == ["auto"] + ["page"] * (len(groups) - 1), "one section per sheet"
+
+
+def printed_lines(pdf) -> list[tuple[float, list[tuple[str, float, float]]]]:
+    """Each printed sheet's height and its lines of text (words, top, bottom), top to bottom,
+    in points, as poppler's pdftotext reads them."""
+    from bs4 import BeautifulSoup
+
+    layout = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    sheets = []
+    for sheet in BeautifulSoup(layout, "html.parser").find_all("page"):
+        lines = [
+            (" ".join(w.get_text() for w in line.find_all("word")), float(line["ymin"]), float(line["ymax"]))
+            for line in sheet.find_all("line")
+        ]
+        sheets.append((float(sheet["height"]), sorted(lines, key=lambda line: line[1])))
+    return sheets
+
+
+def ruled_rows(pdf, folder) -> list[set[float]]:
+    """Each sheet's rows, in points from its top, drawn across more than half its width
+    without a break: the ruled lines (and a card's borders), never a line of words."""
+    # Finer than a point: at 72 dpi, lines thinner than a pixel go missing.
+    dpi = 150
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(folder / "gray")], check=True)
+    sheets = []
+    for image in sorted(folder.glob("gray-*.pgm"), key=lambda path: int(path.stem.split("-")[-1])):
+        data = image.read_bytes()
+        header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+\d+\s", data)
+        width, height, pixels = int(header[1]), int(header[2]), data[header.end() :]
+        rows = (pixels[y * width : (y + 1) * width] for y in range(height))
+        sheets.append(
+            {
+                y * 72 / dpi
+                for y, row in enumerate(rows)
+                if max((len(run) for run in re.findall(rb"[\x00-\xe0]+", row)), default=0) > width / 2
+            }
+        )
+    return sheets
+
+
+# Margins as a browser's print dialog gives them; 100vh in print is the sheet less these.
+PRINT_MARGIN_CM = 1.0
+POINTS_PER_CM = 72 / 2.54
+# The least share of a sheet's printable height that is ruled room to write under prompts.
+WRITING_SHARE = 0.6
+# The least ruled room under any one prompt, on its own sheet: two lines.
+PROMPT_ROOM_POINTS = 36
+
+
+@pytest.mark.parametrize(
+    "path", ["week7/workbook.html", *(f"{s}.html" for s in COURSE.week("week7").sections)]
+)
+def test_printed_prompts_get_the_room_the_sheet_has(browser, server, path, tmp_path):
+    """On A4 with margins of 1 cm, every sheet that holds prompts is mostly room to write:
+    the ruled lines under its prompts (from a prompt's words to its last line before the
+    next words) span at least 60 % of the sheet's printable height; every prompt is whole on
+    one sheet, with its lines under it there."""
+    require_tool("pdftotext")
+    with visit(browser, server, path) as (page, _):
+        prompts = page.evaluate(
+            "[...document.querySelectorAll('.course-card.reflection .course-card-body li')].map(li => li.innerText)"
+        )
+        sections = page.locator(".course-card-group").count()
+        pdf = tmp_path / "page.pdf"
+        margin = f"{PRINT_MARGIN_CM}cm"
+        page.pdf(
+            path=str(pdf), format="A4", margin={side: margin for side in ("top", "right", "bottom", "left")}
+        )
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "sheet")], check=True
+    )  # for reviewers
+    sheets = printed_lines(pdf)
+    rules = ruled_rows(pdf, tmp_path)
+    assert len(rules) == len(sheets)
+    unplaced = [normalise(prompt) for prompt in prompts]
+    for number, ((height, lines), ruled) in enumerate(zip(sheets, rules, strict=True), start=1):
+        printable = height - 2 * PRINT_MARGIN_CM * POINTS_PER_CM
+        words = [normalise(text.lstrip("•")) for text, _, _ in lines]
+        rooms = []
+        for first in range(len(lines)):
+            joined = ""
+            for last in range(first, len(lines)):
+                joined += words[last]
+                if joined in unplaced:
+                    unplaced.remove(joined)
+                    below = lines[last + 1][1] if last + 1 < len(lines) else height
+                    under = [y for y in ruled if lines[last][2] < y < below]
+                    rooms.append(max(under) - lines[last][2] if under else 0)
+                    break
+                if not any(prompt.startswith(joined) for prompt in unplaced):
+                    break
+        if rooms:
+            share = sum(rooms) / printable
+            assert min(rooms) >= PROMPT_ROOM_POINTS, f"{path} sheet {number}: a prompt without its lines"
+            assert share >= WRITING_SHARE, f"{path} sheet {number}: {share:.0%} of the sheet to write on"
+    assert unplaced == [], f"{path}: prompts split across sheets or not printed"
+    if path.endswith("workbook.html"):
+        assert len(sheets) == sections + 1, "a cover, then one sheet per section"

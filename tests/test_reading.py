@@ -3,6 +3,7 @@ phone layout and the week as an e-book."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
@@ -253,8 +254,14 @@ def test_titles_are_calm_on_a_phone_and_on_a_desktop(browser, server, docname):
 
 def search(page, query: str) -> list[str]:
     """The results' titles and excerpts once Sphinx's search has finished."""
-    page.wait_for_function("document.querySelector('#search-results .search-summary, #search-results p')")
-    page.wait_for_function("!document.querySelector('#search-results h2')?.innerText.startsWith('Searching')")
+    # Polled from here: Playwright's own polling evaluates strings in the page, which the
+    # site's Content-Security-Policy forbids.
+    done = """!!document.querySelector('#search-results .search-summary, #search-results p')
+      && !document.querySelector('#search-results h2')?.innerText.startsWith('Searching')"""
+    for _ in range(100):
+        if page.evaluate(done):
+            break
+        page.wait_for_timeout(100)
     page.wait_for_timeout(300)  # excerpts arrive one by one after the list
     return page.evaluate("[...document.querySelectorAll('#search-results li')].map(li => li.innerText)")
 
@@ -282,6 +289,44 @@ def test_search_excerpts_keep_a_cards_label_and_title_apart(browser, server):
     excerpts = " ".join(results)
     assert "Learning to trust warmth" in excerpts, results
     assert not re.search(r"(Metaphor|Reflection)[A-Z]", excerpts), results
+
+
+# Pages no toctree reaches from the home page: the contributors' guides, linked from the footer.
+CONTRIBUTOR_PAGES = ("contributing/authoring", "contributing/extension")
+
+
+@pytest.mark.parametrize("query", ["reflection", "notes", "safe", "boundaries"])
+def test_a_readers_search_finds_course_pages_and_no_contributor_page(browser, server, query):
+    with visit(browser, server, f"search.html?q={query}") as (page, traffic):
+        search(page, query)
+        found = page.evaluate(
+            "[...document.querySelectorAll('#search-results li > a')].map(a => a.getAttribute('href'))"
+        )
+        assert traffic.console_errors == []
+    assert len(found) >= 2, found
+    assert [href for href in found if href.startswith("contributing/")] == [], found
+
+
+def test_the_search_index_holds_nothing_from_the_contributor_pages(html):
+    text = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))
+    left_out = {index["docnames"].index(docname) for docname in CONTRIBUTOR_PAGES}
+    assert all(index["titles"][number] == "" for number in left_out)
+    for kind in ("terms", "titleterms"):
+        for word, pages in index[kind].items():
+            pages = {pages} if isinstance(pages, int) else set(pages)
+            assert not pages & left_out, f"{kind}: {word}"
+    for title, places in index["alltitles"].items():
+        assert not {number for number, _ in places} & left_out, title
+    # Every other page is there with its title and words: the course and the privacy page.
+    readers = set(range(len(index["docnames"]))) - left_out
+    indexed = {
+        number
+        for pages in index["terms"].values()
+        for number in ([pages] if isinstance(pages, int) else pages)
+    }
+    assert "privacy" in index["docnames"] and len(readers) >= 3
+    assert all(index["titles"][number] for number in readers) and readers <= indexed
 
 
 # Every transition and animation the page's elements (and their ::before/::after) have.
@@ -363,3 +408,49 @@ def test_the_keyboard_never_lands_off_screen_and_reaches_the_menu(browser, serve
             page.keyboard.press("Tab")
             opened.append(page.evaluate(FOCUSED))
         assert any(stop["drawer"] and stop["seen"] for stop in opened), "with the menu open, Tab goes into it"
+
+
+# Text the reader can see that a box covers: visible elements holding words, each clipped
+# to the part of the screen below the sticky header (which already hides what is under it).
+TEXT_UNDER = """selector => {
+  const cover = document.querySelector(selector).getBoundingClientRect();
+  const header = document.querySelector('.mobile-header');
+  const below = header.checkVisibility() ? header.getBoundingClientRect().bottom : 0;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => !el.closest(selector) && el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+      && [...el.childNodes].some(node => node.nodeType === Node.TEXT_NODE && node.textContent.trim()))
+    .filter(el => {
+      const box = el.getBoundingClientRect();
+      const top = el.closest('.mobile-header') ? box.top : Math.max(box.top, below);
+      return box.left < cover.right && box.right > cover.left && top < cover.bottom && box.bottom > cover.top;
+    })
+    .map(el => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(PHONE, 812), (768, 1024), (1280, 800)])
+@pytest.mark.parametrize(
+    ("path", "card"),
+    [("week7/05-boundaries-in-connection.html", ".metaphor"), ("week7/workbook.html", ".reflection")],
+)
+def test_back_to_top_covers_no_text_while_the_reader_scrolls_up(
+    browser, server, path, card, width, height, tmp_path
+):
+    with visit(browser, server, path, width=width, height=height) as (page, _):
+        # Scrolled up a little, a card's label is where the pill shows.
+        label = page.locator(f".course-card{card} .course-card-kind").nth(1 if card == ".reflection" else 0)
+        top = page.evaluate("el => el.getBoundingClientRect().top + scrollY", label.element_handle())
+        page.evaluate("y => window.scrollTo({top: y, behavior: 'instant'})", top - 60 + 200)
+        page.mouse.move(width / 2, height / 2)
+        page.mouse.wheel(0, -200)
+        page.wait_for_timeout(500)
+        pill = page.get_by_role("link", name="Back to top")
+        assert pill.is_visible(), "Furo shows the pill as the reader scrolls up"
+        assert label.bounding_box()["y"] < height / 4, "the label is near the top of the screen"
+        page.screenshot(path=str(tmp_path / f"back-to-top-{width}.png"))  # for reviewers
+        assert page.evaluate(TEXT_UNDER, ".back-to-top") == []
+        box = pill.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+        pill.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => scrollY === 0")
