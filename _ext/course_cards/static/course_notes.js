@@ -71,10 +71,10 @@
     const context = make("span", { id: `${field.id}-context`, hidden: true }, `${sectionOf(card)}: ${promptsOf(card).join(" ")}`);
     field.setAttribute("aria-labelledby", `${label.id} ${context.id}`);
     const box = make("div", { className: "course-notes" }, label, context, field, saved, printed);
-    if (first && card.dataset.privacy) {
-      const link = make("a", { href: card.dataset.privacy, textContent: t.privacyLink });
-      box.append(make("p", { className: "course-notes-privacy" }, `${t.privacy} `, link));
-    }
+    // The reminder leads straight to the backup, then to the whole story.
+    const links = [[card.dataset.backup, t.backupLink], [card.dataset.privacy, t.privacyLink]]
+      .filter(([href]) => href).flatMap(([href, textContent]) => [" ", make("a", { href, textContent })]);
+    if (first && links.length) box.append(make("p", { className: "course-notes-privacy" }, t.privacy, ...links));
     /** @type {HTMLElement} */ (card.querySelector(".course-card-body")).after(box);
 
     let seen = store.read(key); // the stored note this editor last showed or wrote
@@ -87,7 +87,7 @@
     };
     const copies = () => (editors.get(key) || []).filter((other) => other !== editor);
     const save = () => {
-      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card) };
+      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card), part: card.dataset.notesPart };
       try {
         store.write(key, note);
         seen = note;

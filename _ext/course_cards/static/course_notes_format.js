@@ -9,8 +9,8 @@
   else (root.CourseNotes = root.CourseNotes || {}).format = api;
 })(typeof self === "undefined" ? globalThis : self, () => {
   /**
-   * @typedef {{text: string, updated: string, section: string, prompts: string[]}} Note
-   * @typedef {{key: string, updated: string, section: string, prompts: string[], body: string[]}} FileNote
+   * @typedef {{text: string, updated: string, section: string, prompts: string[], part?: string}} Note
+   * @typedef {{key: string, updated: string, section: string, part?: string, prompts: string[], body: string[]}} FileNote
    * @typedef {{version: number, course: unknown}} Header
    */
 
@@ -40,11 +40,11 @@
     }
   };
 
-  // Each note is a block quote in the file, so no text in a note can pass for a marker.
+  // The notes are block quotes, so no text in a note can pass for a marker.
   const marker = (/** @type {string} */ name, /** @type {object} */ data) =>
     `<!-- ${name} ${JSON.stringify(data).replace(/>/g, "\\u003e")} -->`;
 
-  /** @returns {Record<string, unknown> | null} */
+  /** @returns {any} */
   const readMarker = (/** @type {string} */ line, /** @type {string} */ name) => {
     const start = `<!-- ${name} `;
     if (!line.startsWith(start) || !line.endsWith(" -->")) return null;
@@ -57,16 +57,20 @@
   };
 
   /**
-   * The download: readable Markdown whose notes come back exactly.
+   * The download, a document to read: each week, section, prompt and note in order. What
+   * the import needs (each note's card and date, in the notes' order) is one line at the end.
    * @param {{course: string, date: string, notes: [string, Note][], title: string, intro: string}} file
    */
   const serialize = ({ course, date, notes, title, intro }) => {
-    const lines = [`# ${fill(title, course)}`, "", marker("course-notes", { version: 2, course }), "", fill(intro, date), ""];
-    for (const [key, note] of notes) {
-      lines.push(`## ${oneLine(note.section)}`, "", marker("note", { card: key, updated: note.updated }), "");
+    const lines = [`# ${fill(title, course)}`, "", fill(intro, date), ""];
+    let part = "";
+    for (const [, note] of notes) {
+      if (note.part && note.part !== part) lines.push(`## ${oneLine((part = note.part))}`, "");
+      lines.push(`### ${oneLine(note.section)}`, "");
       if (note.prompts.length) lines.push(...note.prompts.map((prompt) => `- ${oneLine(prompt)}`), "");
       lines.push(...note.text.split("\n").map((line) => (line ? `> ${line}` : ">")), "");
     }
+    lines.push(marker("course-notes", { version: 3, course, notes: notes.map(([key, note]) => [key, note.updated]) }), "");
     return lines.join("\n");
   };
 
@@ -85,22 +89,29 @@
     return { key, updated, section, prompts, body: lines.slice(start, end) };
   };
 
+  const isEntry = (/** @type {unknown} */ e) => Array.isArray(e) && e.length === 2 && e.every((v) => typeof v === "string");
+
   /**
-   * One pass over the lines, whatever their endings: linear in the file's size.
+   * One pass over the lines, whatever their endings: linear in the file's size. Version 3
+   * names its notes' cards at the end, in order; versions 2 and 1 before each note. A file
+   * whose notes no longer match its last line is `changed`, and gives no notes at all.
    * @param {string} text
    * @param {{course: string, byLegacy: Map<string, string>}} context
-   * @returns {{header: Header | null, notes: FileNote[]}}
+   * @returns {{header: Header | null, notes: FileNote[], changed?: boolean}}
    */
   const parseFile = (text, { course, byLegacy }) => {
     /** @type {any} */ let header = null;
     let section = "";
+    let part = "";
+    /** @type {string[]} */ let prompts = [];
     /** @type {FileNote | null} */ let note = null;
     /** @type {{key: string, updated: string, section: string, lines: string[]} | null} */ let old = null;
-    /** @type {FileNote[]} */ const notes = [];
+    /** @type {FileNote[]} */ const marked = []; // versions 1 and 2
+    /** @type {FileNote[]} */ const quoted = []; // version 3: every block quote
     for (const line of text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/)) {
       if (old) {
         if (line === "<!-- end -->") {
-          notes.push(oldNote(old));
+          marked.push(oldNote(old));
           old = null;
         } else old.lines.push(line);
         continue;
@@ -111,25 +122,32 @@
         old = { key: byLegacy.get(legacy[1]) || legacy[1], updated: legacy[2], section, lines: [] };
         continue;
       }
-      if (note && line.startsWith(">")) {
+      if (line.startsWith(">")) {
+        if (!note) quoted.push((note = { key: "", updated: "", section, part, prompts, body: [] }));
         note.body.push(line.slice(line.startsWith("> ") ? 2 : 1));
         continue;
       }
       if (note && note.body.length) note = null;
       const found = readMarker(line, "note");
       if (found && typeof found.card === "string" && typeof found.updated === "string") {
-        note = { key: found.card, updated: found.updated, section, prompts: [], body: [] };
-        notes.push(note);
+        marked.push((note = { key: found.card, updated: found.updated, section, prompts: [], body: [] }));
       } else if (!header && readMarker(line, "course-notes")) {
         header = readMarker(line, "course-notes");
-      } else if (line.startsWith("## ")) {
-        section = line.slice(3).trim();
-      } else if (note && line.startsWith("- ")) {
-        note.prompts.push(line.slice(2).trim());
+      } else if (/^###? /.test(line)) {
+        section = line.replace(/^#+ /, "").trim();
+        if (line[2] === " ") part = section;
+        prompts = [];
+      } else if (line.startsWith("- ")) {
+        (note ? note.prompts : prompts).push(line.slice(2).trim());
       }
     }
-    const known = header && [1, 2].includes(header.version) ? header : null;
-    return { header: known, notes: notes.filter((n) => n.body.length) };
+    // A notes file whose last line was damaged is told apart from a foreign one.
+    if (!header || ![1, 2, 3].includes(header.version)) return { header: null, notes: [], changed: text.includes("<!-- course-notes ") };
+    if (header.version < 3) return { header, notes: marked.filter((n) => n.body.length) };
+    const entries = Array.isArray(header.notes) ? header.notes : [];
+    if (entries.length !== quoted.length || !entries.every(isEntry)) return { header, notes: [], changed: true };
+    quoted.forEach((n, i) => ([n.key, n.updated] = entries[i]));
+    return { header, notes: quoted };
   };
 
   /**
@@ -152,7 +170,7 @@
   const asNote = (/** @type {FileNote} */ note, /** @type {number} */ now) => {
     const when = Date.parse(note.updated);
     const updated = Number.isFinite(when) && when <= now ? note.updated : new Date(now).toISOString();
-    return { text: note.body.join("\n"), updated, section: note.section, prompts: note.prompts };
+    return { text: note.body.join("\n"), updated, section: note.section, prompts: note.prompts, part: note.part };
   };
 
   /**

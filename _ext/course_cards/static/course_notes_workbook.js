@@ -1,7 +1,7 @@
 // @ts-check
-// The workbook's tools, after its prompts under "Keep your notes safe": download, import,
-// when the notes were last downloaded, and deleting everything; and notes this page
-// cannot place, to reattach or delete one by one. Loaded after course_notes.js.
+// The workbook's tools, above its prompts under "Keep your notes safe": download, import
+// and when the notes were last downloaded; notes this page cannot place, to reattach or
+// delete one by one; and, after the prompts, deleting everything. Loaded after course_notes.js.
 (() => {
   const N = /** @type {any} */ (window).CourseNotes;
   const tools = /** @type {HTMLElement | null} */ (document.querySelector(".course-notes-tools[data-known]"));
@@ -70,20 +70,21 @@
       .map((/** @type {string} */ key) => [key, store.read(key)]).filter(([, note]) => note);
     if (orphans.length) {
       const items = orphans.map(([key, note], index) => orphanItem(key, note, index));
-      tools.before(make("section", { className: "course-notes-orphans" }, make("h2", { textContent: t.orphans }), make("p", { textContent: t.orphansHelp }), make("ul", {}, ...items)));
+      tools.after(make("section", { className: "course-notes-orphans" }, make("h2", { textContent: t.orphans }), make("p", { textContent: t.orphansHelp }), make("ul", {}, ...items)));
     }
     const damaged = store.damagedKeys();
     if (damaged.length) {
       const remove = button(t.deleteDamaged, () => { damaged.forEach((/** @type {string} */ key) => store.remove(key)); listOthers(); });
-      tools.before(make("div", { className: "course-notes-damaged" }, make("p", { textContent: format.counted(t.damaged, damaged.length, plurals) }), remove));
+      tools.after(make("div", { className: "course-notes-damaged" }, make("p", { textContent: format.counted(t.damaged, damaged.length, plurals) }), remove));
     }
   };
 
+  const dated = (/** @type {string} */ when, /** @type {object} */ style) =>
+    new Intl.DateTimeFormat(document.documentElement.lang || "en", style).format(new Date(when));
   const last = make("p", { className: "course-notes-last" });
   const showLast = () => {
     const when = store.lastDownload();
-    const date = when ? new Intl.DateTimeFormat(document.documentElement.lang || "en", { dateStyle: "long" }).format(new Date(when)) : "";
-    const line = when ? format.fill(t.lastDownload, date) : t.neverDownloaded;
+    const line = when ? format.fill(t.lastDownload, dated(when, { dateStyle: "long" })) : t.neverDownloaded;
     say(last, when && store.changedSinceDownload() ? `${line} ${t.remindDownload}` : line);
   };
 
@@ -93,8 +94,12 @@
     return [...[...knownKeys].filter((key) => stored.has(key)), ...keys.filter((/** @type {string} */ key) => !knownKeys.has(key))];
   };
 
+  // The week of notes kept before they remembered it, from their card here.
+  const parts = new Map([...document.querySelectorAll("[data-notes-part]")].map((card) =>
+    [/** @type {HTMLElement} */ (card).dataset.notes, /** @type {HTMLElement} */ (card).dataset.notesPart]));
   const download = () => {
-    const notes = ordered().map((key) => [key, store.read(key)]).filter(([, note]) => note && note.text.trim());
+    const notes = ordered().map((key) => [key, store.read(key)]).filter(([, note]) => note && note.text.trim())
+      .map(([key, note]) => [key, { part: parts.get(key), ...note }]);
     if (!notes.length) {
       say(message, t.nothingToDownload);
       return;
@@ -108,34 +113,50 @@
     showLast();
   };
 
-  // The reader decides, once per import, what happens to notes that differ from the file's.
-  /** @returns {Promise<"mine" | "theirs" | "both">} */
-  const ask = (/** @type {number} */ count) => new Promise((answer) => {
+  // For each note that differs, the reader sees its section and both versions with their
+  // dates, and chooses; or chooses for all at once. Escape keeps every note here.
+  /** @returns {Promise<("mine" | "theirs" | "both")[]>} */
+  const ask = (/** @type {[string, any, any][]} */ differing) => new Promise((answer) => {
     const dialog = /** @type {HTMLDialogElement} */ (make("dialog", { className: "course-notes-ask" }));
     dialog.setAttribute("aria-labelledby", "course-notes-ask-question");
-    const choose = (/** @type {"mine" | "theirs" | "both"} */ choice) => () => { dialog.close(); dialog.remove(); answer(choice); };
-    const mine = button(t.keepMineImport, choose("mine"));
-    dialog.append(make("p", { id: "course-notes-ask-question", textContent: format.counted(t.askDiffer, count, plurals) }),
-      make("div", { className: "course-notes-actions" }, mine, button(t.useFile, choose("theirs")), button(t.keepBoth, choose("both"))));
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); choose("mine")(); });
+    const groups = differing.map(([, here, incoming], n) => {
+      const option = (/** @type {string} */ value, /** @type {string} */ label, /** @type {any} */ note) => {
+        const id = `course-notes-ask-${n}-${value}`;
+        const input = make("input", { type: "radio", name: `course-notes-ask-${n}`, value, id, checked: value === "mine" });
+        const words = note ? [make("blockquote", { id: `${id}-words`, textContent: note.text })] : [];
+        if (note) input.setAttribute("aria-describedby", words[0].id);
+        return [make("div", { className: "course-notes-choice" }, input, make("label", { htmlFor: id, textContent: label })), ...words];
+      };
+      const written = (/** @type {string} */ template, /** @type {any} */ note) => format.fill(template, dated(note.updated, { dateStyle: "long", timeStyle: "short" }));
+      return make("fieldset", {}, make("legend", { textContent: here.section || incoming.section }),
+        ...option("mine", written(t.keepHere, here), here), ...option("theirs", written(t.takeFile, incoming), incoming),
+        ...option("both", t.keepBoth));
+    });
+    const finish = (/** @type {any[]} */ choices) => { dialog.close(); dialog.remove(); answer(choices); };
+    const all = (/** @type {string} */ choice) => () => finish(differing.map(() => choice));
+    const chosen = () => finish(groups.map((group) => /** @type {HTMLInputElement} */ (group.querySelector(":checked")).value));
+    dialog.append(make("p", { id: "course-notes-ask-question", textContent: format.counted(t.askDiffer, differing.length, plurals) }), ...groups,
+      make("div", { className: "course-notes-actions" }, button(t.useChoices, chosen), button(t.keepMineImport, all("mine")), button(t.useFile, all("theirs"))));
+    dialog.addEventListener("cancel", (event) => { event.preventDefault(); all("mine")(); });
     document.body.append(dialog);
     dialog.showModal();
-    mine.focus();
+    /** @type {HTMLElement} */ (dialog.querySelector(":checked")).focus();
   });
 
   const importFile = async (/** @type {File} */ file) => {
     if (file.size > LARGEST_FILE) return format.fill(format.fill(t.fileTooBig, (file.size / 1e6).toFixed(1)), LARGEST_FILE / 1e6);
-    const { header, notes } = format.parseFile(await file.text(), { course, byLegacy });
+    const { header, notes, changed } = format.parseFile(await file.text(), { course, byLegacy });
+    if (changed) return t.changedFile;
     if (!header) return t.notANotesFile;
     if (header.course !== course && !window.confirm(format.fill(t.otherCourse, header.course))) return t.importCancelled;
     const now = Date.now();
     const sorted = format.plan(notes, store.read, now);
-    const choice = sorted.ask.length ? await ask(sorted.ask.length) : "mine";
+    const choices = sorted.ask.length ? await ask(sorted.ask) : [];
     const entries = [...sorted.add, ...sorted.replace];
-    for (const [key, here, incoming] of sorted.ask) {
-      const note = format.resolve(choice, here, incoming, t.fromFile, now);
+    sorted.ask.forEach(([key, here, incoming], n) => {
+      const note = format.resolve(choices[n], here, incoming, t.fromFile, now);
       if (note) entries.push([key, note]);
-    }
+    });
     if (!entries.length) return sorted.ask.length ? t.keptYours : t.nothingNewer;
     const full = store.writeAll(entries);
     if (full) return format.fill(format.fill(t.tooLarge, megabytes(full.needed)), megabytes(full.free));
@@ -172,8 +193,10 @@
     make("div", { className: "course-notes-actions" }, button(t.download, download), button(t.import, () => picker.click()), picker),
     last,
     message,
-    make("div", { className: "course-notes-danger" }, make("p", { textContent: t.deleteExplained }), button(t.delete, deleteAll, "course-notes-delete")),
   );
+  // Deleting sits at the end of the page, far from the backup.
+  /** @type {HTMLElement} */ (tools.parentElement).append(make("div", { className: "course-notes-tools course-notes-danger" },
+    make("p", { textContent: t.deleteExplained }), button(t.delete, deleteAll, "course-notes-delete")));
   tools.hidden = false;
   listOthers();
   showLast();
