@@ -147,6 +147,28 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
         assert copy.input_value() == "First thoughts.\nOver two lines."
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_import_choice_is_accessible(browser, project, tmp_path, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, _, server = project
+    (tmp_path / "old.md").write_text(
+        notes_file([("section#reflect-first", "2020-01-15T12:00:00.000Z", "An old note.")])
+    )
+    with visit(browser, server, "workbook.html", mode=mode, width=375, height=812) as (page, _):
+        type_note(page, "reflect-first", "A newer note.")
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
+        dialog = page.locator("dialog.course-notes-ask")
+        dialog.wait_for()
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]] == []
+        # Each choice is a row a finger can hit (the site's stylesheet sizes the buttons).
+        for choice in dialog.locator(".course-notes-choice").all():
+            assert choice.bounding_box()["height"] >= 44, choice.inner_text()
+        dialog.screenshot(path=str(tmp_path.parent / f"import-choice-375-{mode}.png"))
+
+
 def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     _, _, server = project
     older = notes_file([("section#reflect-first", "2020-01-01T00:00:00.000Z", "An old note.")])

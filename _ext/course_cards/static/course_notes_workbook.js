@@ -90,7 +90,7 @@
 
   // For notes kept before they noted their week.
   const parts = new Map([...document.querySelectorAll("[data-notes-part]")].map((card) =>
-    [(card).dataset.notes, card.dataset.notesPart]));
+    [card.dataset.notes, card.dataset.notesPart]));
   const download = () => {
     const notes = ordered().map((key) => [key, store.read(key)]).filter(([, note]) => note && note.text.trim())
       .map(([key, note]) => [key, { part: parts.get(key), ...note }]);
@@ -108,7 +108,6 @@
   };
 
   // Each differing note with both versions and dates, chosen one by one or all at once.
-
   const ask = (differing) => new Promise((answer) => {
     const dialog = make("dialog", { className: "course-notes-ask" });
     dialog.setAttribute("aria-labelledby", "course-notes-ask-question");
@@ -127,7 +126,7 @@
     });
     const finish = (choices) => { dialog.close(); dialog.remove(); answer(choices); };
     const all = (choice) => () => finish(differing.map(() => choice));
-    const chosen = () => finish(groups.map((group) => (group.querySelector(":checked")).value));
+    const chosen = () => finish(groups.map((group) => group.querySelector(":checked").value));
     dialog.append(make("p", { id: "course-notes-ask-question", textContent: format.counted(t.askDiffer, differing.length, plurals) }), ...groups,
       make("div", { className: "course-notes-actions" }, button(t.useChoices, chosen), button(t.keepMineImport, all("mine")), button(t.useFile, all("theirs"))));
     dialog.addEventListener("cancel", (event) => { event.preventDefault(); all("mine")(); });
