@@ -92,7 +92,9 @@ def test_a_note_is_saved_and_restored_after_a_reload(browser, project):
         assert page.locator("#reflect-quiet textarea").count() == 0, ":no-notes: switches notes off"
         privacy = page.locator(".course-notes-privacy")
         assert privacy.count() == 1, "one privacy line, on the first reflection card"
-        assert privacy.locator("a").get_attribute("href") == "privacy.html"
+        assert privacy.get_by_role("link", name="About privacy").get_attribute("href") == "privacy.html"
+        backup = privacy.get_by_role("link", name="Download a copy to keep them safe.")
+        assert backup.get_attribute("href") == "workbook.html#course-notes-backup"
         assert page.context.cookies() == []
         assert traffic.offsite == [] and traffic.console_errors == []
         assert page.evaluate("window.cspViolations") == []
@@ -128,7 +130,7 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
         download.value.save_as(saved)
     markdown = saved.read_text()
     assert saved.suffix == ".md"
-    assert "# My notes from Notes" in markdown and re.search(r"Downloaded on \d{4}-\d\d-\d\d\.", markdown)
+    assert "# My notes from Notes" in markdown and re.search(r"downloaded on \d{4}-\d\d-\d\d\.", markdown)
     assert "## A section" in markdown
     assert "- A first prompt?" in markdown and "> First thoughts.\n> Over two lines." in markdown
     assert "> Second thoughts." in markdown
@@ -145,6 +147,28 @@ def test_download_then_import_into_a_fresh_profile_restores_notes(browser, proje
         assert copy.input_value() == "First thoughts.\nOver two lines."
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_import_choice_is_accessible(browser, project, tmp_path, mode):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, _, server = project
+    (tmp_path / "old.md").write_text(
+        notes_file([("section#reflect-first", "2020-01-15T12:00:00.000Z", "An old note.")])
+    )
+    with visit(browser, server, "workbook.html", mode=mode, width=375, height=812) as (page, _):
+        type_note(page, "reflect-first", "A newer note.")
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
+        dialog = page.locator("dialog.course-notes-ask")
+        dialog.wait_for()
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result.response["violations"]] == []
+        # Each choice is a row a finger can hit (the site's stylesheet sizes the buttons).
+        for choice in dialog.locator(".course-notes-choice").all():
+            assert choice.bounding_box()["height"] >= 44, choice.inner_text()
+        dialog.screenshot(path=str(tmp_path.parent / f"import-choice-375-{mode}.png"))
+
+
 def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     _, _, server = project
     older = notes_file([("section#reflect-first", "2020-01-01T00:00:00.000Z", "An old note.")])
@@ -152,20 +176,84 @@ def test_import_keeps_newer_notes_on_the_device(browser, project, tmp_path):
     with visit(browser, server, "workbook.html") as (page, _):
         type_note(page, "reflect-first", "A newer note.")
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        ask = page.get_by_role("dialog", name="1 note in this file differs from the one here.", exact=False)
-        assert ask.get_by_role("button").all_inner_texts() == ["Keep mine", "Use the file's", "Keep both"]
-        assert page.evaluate("document.activeElement.textContent") == "Keep mine", (
-            "the default keeps what is here"
+        ask = page.get_by_role(
+            "dialog", name="1 note in this file differs from the one in this browser", exact=False
         )
+        assert ask.get_by_role("button").all_inner_texts() == [
+            "Use these choices",
+            "Keep all of this browser's",
+            "Take all of the file's",
+        ]
+        assert page.evaluate("[document.activeElement.value, document.activeElement.checked]") == [
+            "mine",
+            True,
+        ], "the default keeps what is here"
         page.keyboard.press("Escape")
         status_of(page).filter(has_text="Your notes here were kept").wait_for()
         assert stored_notes(page)["reflect-first"] == "A newer note."
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "old.md"))
-        ask.get_by_role("button", name="Keep both").click()
+        ask.get_by_role("radio", name="Keep both").check()
+        ask.get_by_role("button", name="Use these choices").click()
         status_of(page).filter(has_text="Imported 1 note.").wait_for()
         both = stored_notes(page)["reflect-first"]
         assert both == "A newer note.\n\nFrom the downloaded file (2020-01-01):\nAn old note."
         expect_value(page, "[data-notes$='#reflect-first'] textarea", both)
+
+
+def test_an_import_conflict_shows_each_note_both_versions_and_their_dates_and_keeps_each_choice(
+    browser, project, tmp_path
+):
+    _, _, server = project
+    mine = {"reflect-first": "First, as I wrote it here.", "reflect-second": "Second, as I wrote it here."}
+    file = notes_file(
+        [
+            ("section#reflect-first", "2020-01-15T12:00:00.000Z", "First, from my other phone."),
+            ("section#reflect-second", "2020-02-15T12:00:00.000Z", "Second, from my other phone."),
+            ("untitled-one#reflection", "2020-03-15T12:00:00.000Z", "The same on both."),
+        ]
+    )
+    (tmp_path / "other.md").write_text(file)
+    with visit(browser, server, "section.html") as (page, _):
+        for card, text in mine.items():
+            type_note(page, card, text)
+        page.goto(server.url + "untitled-one.html")
+        type_note(page, "reflection", "The same on both.")
+        page.goto(server.url + "workbook.html")
+        page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
+        ask = page.get_by_role("dialog", name="2 notes in this file differ", exact=False)
+        ask.wait_for()
+        groups = ask.get_by_role("group")
+        assert groups.count() == 2, "the note that is the same is not asked about"
+        year = str(__import__("datetime").date.today().year)
+        for n, (card, month) in enumerate([("reflect-first", "January"), ("reflect-second", "February")]):
+            group = groups.nth(n)
+            assert group.locator("legend").inner_text() == "A section"
+            here = group.get_by_role("radio", name="Keep this browser's, written", exact=False)
+            there = group.get_by_role("radio", name="Take the file's, written", exact=False)
+            assert year in here.evaluate("r => r.labels[0].textContent")
+            assert f"{month} 15, 2020" in there.evaluate("r => r.labels[0].textContent")
+            words = [page.locator(f"#{radio.get_attribute('aria-describedby')}") for radio in (here, there)]
+            assert [w.inner_text() for w in words] == [
+                mine[card],
+                f"{mine[card].split(',')[0]}, from my other phone.",
+            ]
+            assert all(w.is_visible() for w in words)
+        page.screenshot(path=str(tmp_path.parent / "import-conflict.png"), full_page=True)
+        # By keyboard: focus starts on the first note's "keep this browser's"; the arrow
+        # key chooses the file's for it; the second note keeps this browser's.
+        page.keyboard.press("ArrowDown")
+        assert groups.nth(0).get_by_role("radio", name="Take the file's", exact=False).is_checked()
+        ask.get_by_role("button", name="Use these choices").click()
+        status_of(page).filter(has_text="Imported 1 note.").wait_for()
+        page.reload()
+        expected = {
+            "reflect-first": "First, from my other phone.",
+            "reflect-second": "Second, as I wrote it here.",
+            "reflection": "The same on both.",
+        }
+        assert stored_notes(page) == expected
+        for card, text in expected.items():
+            assert page.locator(f"[data-notes$='#{card}'] textarea").first.input_value() == text
 
 
 def test_delete_all_clears_every_note_after_confirmation(browser, project):
@@ -452,7 +540,7 @@ def test_a_file_from_another_course_asks_first(browser, project, tmp_path):
         assert stored_notes(page) == {"reflect-first": "Mine."}
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator(".course-notes-tools input[type=file]").set_input_files(str(tmp_path / "other.md"))
-        page.locator("dialog.course-notes-ask").get_by_role("button", name="Use the file's").click()
+        page.locator("dialog.course-notes-ask").get_by_role("button", name="Take all of the file's").click()
         status_of(page).filter(has_text="Imported 1 note.").wait_for()
         assert stored_notes(page) == {"reflect-first": "From elsewhere."}
 
@@ -468,12 +556,20 @@ def test_messages_say_exactly_what_happened(browser, project, tmp_path):
         )
     )
     (tmp_path / "not-notes.md").write_text("# Shopping\n\n- bread\n")
+    entries = '[["section#reflect-first", "2030-01-01"], ["section#reflect-second", "2030-01-01"]]'
+    (tmp_path / "changed.md").write_text(
+        f'# My notes\n\n### A section\n\n> One.\n\n<!-- course-notes {{"version": 3, "course": "Notes", "notes": {entries}}} -->\n'
+    )
     with visit(browser, server, "workbook.html") as (page, _):
         page.get_by_role("button", name="Download my notes").click()
         status_of(page).filter(has_text="You have no notes to download yet.").wait_for()
         picker = page.locator(".course-notes-tools input[type=file]")
         picker.set_input_files(str(tmp_path / "not-notes.md"))
         status_of(page).filter(has_text="This is not a notes file").wait_for()
+        # A download whose reader removed a note's words: its notes can't be matched to their cards.
+        picker.set_input_files(str(tmp_path / "changed.md"))
+        status_of(page).filter(has_text="This file was changed after it was downloaded").wait_for()
+        assert stored_notes(page) == {}, "nothing imported half"
         picker.set_input_files(str(tmp_path / "two.md"))
         status_of(page).filter(has_text="Imported 2 notes.").wait_for()
         picker.set_input_files(str(tmp_path / "two.md"))
@@ -494,11 +590,13 @@ def test_the_notes_box_grows_with_its_text(browser, project):
 def test_delete_all_sits_apart_as_the_destructive_action(browser, project):
     _, _, server = project
     with visit(browser, server, "workbook.html") as (page, _):
-        buttons = page.locator(".course-notes-tools button")
-        download, delete = buttons.nth(0).bounding_box(), buttons.nth(2).bounding_box()
-        assert delete["x"] - (download["x"] + download["width"]) > 100 or delete["y"] > download["y"]
-        colours = buttons.evaluate_all("bs => bs.map(b => getComputedStyle(b).color)")
-        assert colours[2] != colours[0]
+        buttons = [
+            page.get_by_role("button", name=name) for name in ("Download my notes", "Delete all my notes")
+        ]
+        download, delete = (button.bounding_box() for button in buttons)
+        assert delete["y"] > download["y"] + 300, "deleting sits after the prompts, far from the backup"
+        colours = [button.evaluate("b => getComputedStyle(b).color") for button in buttons]
+        assert colours[1] != colours[0]
 
 
 def test_the_notes_interface_speaks_the_site_language(browser, tmp_path):
@@ -859,7 +957,9 @@ def test_a_future_dated_import_never_outranks_words_typed_after_it(browser, proj
         status_of(page).filter(has_text="Imported 1 note.").wait_for()
         type_note(page, "reflect-first", "Typed after the import.")
         picker.set_input_files(str(future))
-        page.locator("dialog.course-notes-ask").get_by_role("button", name="Keep mine").click()
+        page.locator("dialog.course-notes-ask").get_by_role(
+            "button", name="Keep all of this browser's"
+        ).click()
         status_of(page).filter(has_text="Your notes here were kept").wait_for()
         assert stored_notes(page) == {"reflect-first": "Typed after the import."}
 
@@ -947,14 +1047,16 @@ def test_the_workbook_reads_as_a_journal_on_a_phone(browser, project):
             """[...document.querySelectorAll('article textarea, article button')]
             .map(el => el.tagName === 'TEXTAREA' ? 'prompt' : el.textContent)"""
         )
-        assert controls[0] == "prompt" and controls[-1] == "Delete all my notes"
-        assert controls.index("Download my notes") > max(i for i, c in enumerate(controls) if c == "prompt")
-        tools = page.locator(".course-notes-tools")
+        assert controls[0] == "Download my notes" and controls[-1] == "Delete all my notes"
+        assert controls.index("prompt") > controls.index("Bring back notes from a file you downloaded"), (
+            "the backup first, in reach; the prompts after it"
+        )
+        tools = page.locator("#course-notes-backup")
         assert tools.locator("h2").inner_text() == "Keep your notes safe"
         download = tools.get_by_role("button", name="Download my notes").bounding_box()
         bring = tools.get_by_role("button", name="Bring back notes from a file you downloaded").bounding_box()
         last = tools.locator(".course-notes-last").bounding_box()
-        delete = tools.get_by_role("button", name="Delete all my notes").bounding_box()
+        delete = page.get_by_role("button", name="Delete all my notes").bounding_box()
         assert bring["x"] == download["x"] or bring["y"] == download["y"], "in one aligned group"
         assert last["x"] == download["x"] and last["y"] >= bring["y"] + bring["height"]
         status = page.locator(".course-notes-tools > .course-notes-status")
@@ -1039,3 +1141,88 @@ def test_the_notes_scripts_load_only_where_they_are_used(project):
     assert scripts("workbook.html") == [*editors, "course_notes_workbook.js"]
     settings = soup(server.root / "section.html").select_one("script[data-course-notes]")
     assert settings["src"].startswith("_static/course_notes.js")
+
+
+# The backup in reach (issue #32).
+
+PHONE_SCREEN = {"width": 375, "height": 812}
+
+
+def test_the_backup_is_in_reach_on_a_phone_and_every_reminder_leads_to_it(browser, site):
+    import datetime
+
+    server = LocalServer(site("html"))
+    section = SITE_SECTIONS[4]
+    try:
+        with visit(browser, server, f"{section}.html", **PHONE_SCREEN) as (page, _):
+            title = page.locator("h1").evaluate("h => h.firstChild.textContent.trim()")
+            week = page.locator("[data-notes-part]").first.get_attribute("data-notes-part")
+            card = page.locator("article .course-card[data-notes]").first
+            prompts = [f"- {p}" for p in card.locator(".course-card-body li").all_inner_texts()]
+            card.locator("textarea").fill("A boundary I kept.\nAnd how it felt.")
+            card.locator(".course-notes-status").filter(has_text="Saved on this device").wait_for()
+            card.locator(".course-notes-privacy").get_by_role(
+                "link", name="Download a copy to keep them safe."
+            ).click()
+            page.wait_for_url(f"**/{FIRST_WEEK.workbook}.html#course-notes-backup")
+            download = page.get_by_role("button", name="Download my notes")
+            top = download.evaluate("b => b.getBoundingClientRect().top + scrollY")
+            assert top + download.bounding_box()["height"] <= 2 * PHONE_SCREEN["height"], top
+            assert download.is_visible() and download.evaluate(
+                "b => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+            ), "the reminder's link shows the download"
+            last = page.locator(".course-notes-last")
+            assert last.inner_text() == "You have not downloaded your notes yet."
+            page.evaluate("scrollTo({top: 0, behavior: 'instant'})")
+            page.screenshot(path=str(server.root.parent / "workbook-backup-375.png"))
+            with page.expect_download() as downloaded:
+                download.click()
+            today = datetime.date.today()
+            said = f"You last downloaded your notes on {today:%B} {today.day}, {today.year}."
+            assert last.inner_text() == said
+            page.reload()
+            assert page.locator(".course-notes-last").inner_text() == said, "remembered in this browser"
+            page.screenshot(path=str(server.root.parent / "workbook-backup-375-downloaded.png"))
+            text = open(downloaded.value.path(), encoding="utf-8").read()
+    finally:
+        server.close()
+    lines = [line for line in text.splitlines() if line]
+    assert lines[0] == "# My notes from Safe Connections"
+    assert lines[2:] == [
+        f"## {week}",
+        f"### {title}",
+        *prompts,
+        "> A boundary I kept.",
+        "> And how it felt.",
+        lines[-1],
+    ], "the week, the section, its prompts and the words, in order"
+    assert lines[-1].startswith("<!-- course-notes ") and all("<!--" not in line for line in lines[:-1])
+
+
+def test_the_home_pages_example_card_takes_no_notes_and_a_note_kept_there_before_is_on_the_workbook(
+    browser, site
+):
+    server = LocalServer(site("html"))
+    earlier = '{"text": "Written on the home page.", "updated": "2026-01-01T00:00:00.000Z", "section": "Safe Connections", "prompts": []}'
+    try:
+        with visit(browser, server, "index.html", **PHONE_SCREEN) as (page, _):
+            example = page.locator("#home-reflection-example")
+            assert example.locator("textarea").count() == 0
+            words = page.locator("article").inner_text()
+            assert "like the one above" not in words and "Your notes" in words, "no text points at a box"
+            page.locator("article").get_by_role("link", name="workbook").click()
+            page.wait_for_url(f"**/{FIRST_WEEK.workbook}.html")
+            # A note a reader wrote there before the card stopped taking notes.
+            page.evaluate(
+                "note => localStorage.setItem('course-notes:/:index#home-reflection-example', note)", earlier
+            )
+            page.reload()
+            lost = page.locator(".course-notes-orphans")
+            assert "Written on the home page." in lost.inner_text()
+            lost.screenshot(path=str(server.root.parent / "workbook-home-note-375.png"))
+            with page.expect_download() as downloaded:
+                page.get_by_role("button", name="Download my notes").click()
+            text = open(downloaded.value.path(), encoding="utf-8").read()
+    finally:
+        server.close()
+    assert "### Safe Connections\n\n> Written on the home page.\n" in text

@@ -171,14 +171,15 @@ def server(html):
     local.close()
 
 
-def test_the_home_page_says_readers_can_write_under_each_reflection_and_shows_the_box(
+def test_the_home_page_says_readers_can_write_under_each_reflection_and_where_to_find_them(
     browser, server, tmp_path
 ):
     with visit(browser, server, "index.html") as (page, _):
         sentence = page.locator("article .course-screen-only p", has_text=HOME_NOTES)
         assert sentence.is_visible() and "on your device" in sentence.inner_text()
-        box = page.locator("#home-reflection-example textarea")
-        assert box.is_visible(), "the example card has the box the sentence speaks of"
+        assert "above" not in sentence.inner_text(), "the example card takes no notes"
+        assert page.locator("#home-reflection-example textarea").count() == 0
+        assert sentence.get_by_role("link", name="workbook").get_attribute("href") == "week7/workbook.html"
         printed = printed_text(page, tmp_path)
     assert HOME_NOTES not in printed, "an empty box does not print, and the sentence about it neither"
 
@@ -217,8 +218,12 @@ TYPE_AND_INK = """selectors => {
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_the_care_line_and_the_privacy_line_are_body_size_and_full_contrast(browser, server, mode):
     pages = {
-        path: [".course-care-line", ".course-notes-privacy"]
-        for path in ("index.html", f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html")
+        # The home page's example card takes no notes: its own sentence says where they are.
+        "index.html": [".course-care-line"],
+        **{
+            f"{path}.html": [".course-care-line", ".course-notes-privacy"]
+            for path in (FIRST_WEEK.sections[0], FIRST_WEEK.workbook)
+        },
     }
     with visit(browser, server, "index.html", width=375, mode=mode) as (page, _):
         for path, selectors in pages.items():
@@ -236,7 +241,8 @@ def test_without_javascript_every_notes_place_says_notes_need_it(browser, server
         sentences = re.split(r"(?<=[.?!])\s+", page.locator("article").inner_text())
         boxes = [s for s in sentences if "box" in s and "JavaScript" not in s]
         assert boxes == [], "no words about a box that is not there"
-        for path in ("index.html", f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html"):
+        assert page.locator(".course-card.reflection[data-notes]").count() == 0, "the example takes none"
+        for path in (f"{FIRST_WEEK.sections[0]}.html", f"{FIRST_WEEK.workbook}.html"):
             page.goto(server.url + path)
             places = page.locator(".course-card.reflection[data-notes]")
             assert places.count() > 0

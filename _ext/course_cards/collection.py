@@ -266,6 +266,10 @@ class WriteCache:
 
     order: list[str]
     known_notes: list[tuple[str, ...]]
+    # page -> the title of the page whose toctree holds it (a course's week)
+    parts: dict[str, str]
+    # (prefix, page) of each list of reflections, which is where their notes are kept safe
+    backups: list[tuple[str, str]]
     # (kind, expression) -> whether it holds: each ``only`` and ``ifconfig`` once per build
     conditions: dict[tuple[str, str], bool] = field(default_factory=dict)
     # page -> its cards by id, and the ids already handed out
@@ -283,16 +287,39 @@ WRITE_CACHES: WeakKeyDictionary[Builder, WriteCache] = WeakKeyDictionary()
 
 
 def write_cache(app: Sphinx) -> WriteCache:
-    if app.builder not in WRITE_CACHES:
-        order, pages = collected_state(app.env)
-        domain = card_domain(app.env)
+    return builder_cache(app.builder)
+
+
+def builder_cache(builder: Builder) -> WriteCache:
+    if builder not in WRITE_CACHES:
+        env = builder.env
+        order, pages = collected_state(env)
+        domain = card_domain(env)
         known = [
             (key, legacy, *formerly)
             for key, *_ in cards_with_notes(order, pages)
             for legacy, formerly in [domain.claims_of(key)]
         ]
-        WRITE_CACHES[app.builder] = WriteCache(order, known)
-    return WRITE_CACHES[app.builder]
+        parts = {
+            child: env.titles[parent].astext()
+            for parent, children in env.toctree_includes.items()
+            if parent in env.titles and parent != env.config.root_doc
+            for child in children
+        }
+        backups = [
+            (prefix, doc)
+            for doc in order
+            for prefix, kind in domain.lists.get(doc, [])
+            if kind == "reflection"
+        ]
+        WRITE_CACHES[builder] = WriteCache(order, known, parts, backups)
+    return WRITE_CACHES[builder]
+
+
+def backup_page(builder: Builder, docname: str) -> str | None:
+    """The first list of reflections holding this page's cards: where their notes are
+    downloaded."""
+    return next((doc for prefix, doc in builder_cache(builder).backups if docname.startswith(prefix)), None)
 
 
 def forget_write_cache(app: Sphinx, env: BuildEnvironment) -> None:
@@ -342,8 +369,8 @@ class CardListBuilder:
         self.resolve_references(sections)
         contents = self.contents(sections)
         listing = nodes.container("", *sections, classes=["course-card-list", kind])
-        # The prompts come first; the tools that keep the notes safe follow them.
-        return [*contents, listing, *self.notes_tools(kind)]
+        # The tools that keep the notes safe come first, in reach on a phone's first screens.
+        return [*self.notes_tools(kind), *contents, listing]
 
     def contents(self, sections: list[nodes.section]) -> list[nodes.Element]:
         """An "On this page" list of the groups: the theme's own contents are made while

@@ -35,6 +35,7 @@ def messages() -> dict[str, str | dict[str, str]]:
         ),
         "privacy": _("Your notes stay in this browser on this device; nothing is sent anywhere."),
         "privacyLink": _("About privacy"),
+        "backupLink": _("Download a copy to keep them safe."),
         "conflict": _("This note was changed in another tab, and your text here is not saved yet."),
         "keepMine": _("Keep my text"),
         "takeTheirs": _("Show the other tab's text"),
@@ -45,12 +46,16 @@ def messages() -> dict[str, str | dict[str, str]]:
         "lastDownload": _("You last downloaded your notes on %s."),
         "remindDownload": _("You have written since then; a new download keeps a copy of it."),
         "askDiffer": plural(
-            "%s note in this file differs from the one here. Which words should stay?",
-            "%s notes in this file differ from the ones here. Which words should stay?",
+            "%s note in this file differs from the one in this browser: choose which words to keep.",
+            "%s notes in this file differ from the ones in this browser: for each, choose which "
+            "words to keep.",
         ),
-        "keepMineImport": _("Keep mine"),
-        "useFile": _("Use the file's"),
+        "keepHere": _("Keep this browser's, written %s"),
+        "takeFile": _("Take the file's, written %s"),
         "keepBoth": _("Keep both"),
+        "useChoices": _("Use these choices"),
+        "keepMineImport": _("Keep all of this browser's"),
+        "useFile": _("Take all of the file's"),
         "fromFile": _("From the downloaded file (%s):"),
         "keptYours": _("Your notes here were kept; nothing was imported."),
         "fileTooBig": _(
@@ -73,6 +78,10 @@ def messages() -> dict[str, str | dict[str, str]]:
         "nothingToDownload": _("You have no notes to download yet."),
         "imported": plural("Imported %s note.", "Imported %s notes."),
         "nothingNewer": _("Nothing to import: the notes in this file are already here, or older."),
+        "changedFile": _(
+            "This file was changed after it was downloaded, so its notes can't be matched to "
+            "their sections; nothing was imported."
+        ),
         "notANotesFile": _("This is not a notes file downloaded from a workbook; nothing was imported."),
         "otherCourse": _("This file holds notes from another course, “%s”. Import them into this course?"),
         "importCancelled": _("Nothing was imported."),
@@ -94,7 +103,11 @@ def messages() -> dict[str, str | dict[str, str]]:
         "read": _("Read"),
         "confirmForget": _("Forget which sections you have read? Your notes stay as they are."),
         "fileTitle": _("My notes from %s"),
-        "fileIntro": _("Downloaded on %s. The workbook's import button reads this file back."),
+        "fileIntro": _(
+            "Your notes as you wrote them, downloaded on %s. To bring them back into a browser, "
+            "open the workbook and choose “Bring back notes from a file you downloaded”: it reads "
+            "the line at the very end, so you might leave that line as it is."
+        ),
     }
 
 

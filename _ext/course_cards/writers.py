@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.locale import get_translation
 
-from .collection import card_domain
+from .collection import backup_page, builder_cache, card_domain
 from .nodes import KINDS, card_title
 
 _ = get_translation("course_cards")
+
+# The workbook's download, which every notes box's reminder links to.
+BACKUP_ID = "course-notes-backup"
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,9 +60,17 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
         attributes["data-notes-legacy"] = legacy
         if formerly:
             attributes["data-notes-formerly"] = " ".join(formerly)
+        here = self.builder.current_docname
         privacy = self.config.course_cards_privacy_page
         if privacy:
-            attributes["data-privacy"] = self.builder.get_relative_uri(self.builder.current_docname, privacy)
+            attributes["data-privacy"] = self.builder.get_relative_uri(here, privacy)
+        page = node.note_key.split("#")[0]
+        backup = backup_page(self.builder, page)
+        if backup:
+            attributes["data-backup"] = f"{self.builder.get_relative_uri(here, backup)}#{BACKUP_ID}"
+        part = builder_cache(self.builder).parts.get(page)
+        if part:
+            attributes["data-notes-part"] = part
     if node.collapsible:
         # E-readers have no way to open a closed card; the e-book shows it open.
         if node.starts_open or for_e_readers(self.builder):
@@ -212,7 +223,9 @@ def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None
 def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     known = json.dumps(node["known"], ensure_ascii=False)
     # hidden="hidden", not a bare attribute: e-book pages are XHTML.
-    tools = self.starttag({}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known})
+    tools = self.starttag(
+        {"ids": [BACKUP_ID]}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known}
+    )
     message = _(
         "Downloading, bringing back and deleting notes need JavaScript, which is switched off in this browser."
     )

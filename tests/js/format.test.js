@@ -20,9 +20,47 @@ test("any text survives serialize then parse, whatever the line endings", () => 
   const file = fileOf([["section#a", note(hard)], ["section#b", note("Two")]]);
   for (const text of [file, file.replace(/\n/g, "\r\n"), `\uFEFF${file}`]) {
     const { header, notes } = format.parseFile(text, context);
-    assert.deepEqual(header, { version: 2, course: "Notes" });
+    assert.deepEqual([header.version, header.course], [3, "Notes"]);
     assert.deepEqual(notes.map((n) => [n.key, n.body.join("\n"), n.prompts]), [["section#a", hard, ["A prompt?"]], ["section#b", "Two", ["A prompt?"]]]);
   }
+});
+
+test("the file reads as a document: week, section, prompts and words in order, the import's line last", () => {
+  const week = (text, section, part) => ({ ...note(text), section, part, prompts: [`${section}?`] });
+  const file = fileOf([["w#a", week("First.\nSecond line.", "One", "Week 7")], ["w#b", week("Two.", "Two", "Week 7")], ["w#c", week("Three.", "Three", "Week 8")]]);
+  const lines = file.trimEnd().split("\n");
+  assert.deepEqual(lines.slice(0, -1).filter((line) => line.startsWith("#")), ["# My notes from Notes", "## Week 7", "### One", "### Two", "## Week 8", "### Three"]);
+  assert.deepEqual(lines.slice(0, -1).filter((line) => /^[->]/.test(line)), ["- One?", "> First.", "> Second line.", "- Two?", "> Two.", "- Three?", "> Three."]);
+  assert.ok(lines.slice(0, -1).every((line) => !line.includes("<!--")), "no machine line between the notes");
+  assert.match(lines.at(-1), /^<!-- course-notes \{.*"w#a".*"w#b".*"w#c".*\} -->$/);
+  const { notes } = format.parseFile(file, context);
+  assert.deepEqual(notes.map((n) => [n.key, n.part, n.section, n.body.join("\n")]), [["w#a", "Week 7", "One", "First.\nSecond line."], ["w#b", "Week 7", "Two", "Two."], ["w#c", "Week 8", "Three", "Three."]]);
+});
+
+test("a file written the previous way (version 2, a marker before each note) still imports", () => {
+  const v2 = '# My notes from Notes\n\n<!-- course-notes {"version":2,"course":"Notes"} -->\n\nDownloaded on 2026-01-01.\n\n' +
+    '## A section\n\n<!-- note {"card":"section#a","updated":"2026-01-01T00:00:00.000Z"} -->\n\n- A prompt?\n\n> Old words.\n>\n> Two lines.\n\n' +
+    '## B section\n\n<!-- note {"card":"section#b","updated":"2026-01-02T00:00:00.000Z"} -->\n\n> B words.\n';
+  const { header, notes, changed } = format.parseFile(v2, context);
+  assert.equal(header.version, 2);
+  assert.ok(!changed);
+  assert.deepEqual(notes.map((n) => [n.key, n.updated, n.section, n.prompts, n.body.join("\n")]), [
+    ["section#a", "2026-01-01T00:00:00.000Z", "A section", ["A prompt?"], "Old words.\n\nTwo lines."],
+    ["section#b", "2026-01-02T00:00:00.000Z", "B section", [], "B words."],
+  ]);
+});
+
+test("a file changed so its notes no longer match its last line, or with that line damaged, gives no notes and says so", () => {
+  const file = fileOf([["section#a", note("One")], ["section#b", note("Two")]]);
+  const dropped = file.replace("> One\n", "");
+  const added = file.replace("> Two\n", "> Two\n\n> A quote the reader added\n");
+  const damaged = file.replace(/"version":3/, '"version":3,,');
+  const wrongEntry = file.replace('"section#b",', "7,");
+  for (const text of [dropped, added, damaged, wrongEntry]) {
+    const { notes, changed } = format.parseFile(text, context);
+    assert.deepEqual([notes, changed], [[], true], text);
+  }
+  assert.equal(format.parseFile("# Shopping\n\n> a quote\n", context).changed, false, "a foreign file is not a changed one");
 });
 
 test("a file that is not a notes file has no header", () => {

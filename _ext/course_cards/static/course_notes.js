@@ -1,48 +1,48 @@
-// @ts-check
 // The notes box under each reflection card, and the reader's place in the course. Loaded
 // after course_notes_format.js and course_notes_store.js, only on pages with notes or a
 // "continue" line. The build hands over the course name and every string in the script
 // element's data-course-notes attribute: no inline code.
 (() => {
-  const N = /** @type {any} */ (window).CourseNotes;
+  const N = window.CourseNotes;
   const { format } = N;
-  const script = /** @type {HTMLScriptElement} */ (document.currentScript);
+  const script = document.currentScript;
   const settings = JSON.parse(script.dataset.courseNotes || "{}");
   const t = settings.messages;
   const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
 
-  /** @returns {Storage} localStorage, or a stand-in that keeps nothing where it is off */
+  // localStorage, or a stand-in that keeps nothing where it is off.
   const deviceStorage = () => {
     try {
       if (window.localStorage) return window.localStorage;
     } catch { /* switched off */ }
     const refuse = () => { throw new DOMException("storage is off", "SecurityError"); };
-    return /** @type {any} */ ({ getItem: () => null, setItem: refuse, removeItem: () => {} });
+    return { getItem: () => null, setItem: refuse, removeItem: () => {} };
   };
   const store = N.store.createStore(deviceStorage(), new URL("..", script.src).pathname);
 
-  /** @param {string} tag @param {object} props @param {(Node | string)[]} children */
   const make = (tag, props, ...children) => {
     const el = Object.assign(document.createElement(tag), props);
     el.append(...children);
     return el;
   };
+  const button = (label, onclick, className = "") =>
+    make("button", { type: "button", textContent: label, onclick, className });
   const status = () => make("p", { className: "course-notes-status", role: "status" });
   // A live region speaks each time it is rewritten: rewrite it only when the words change.
-  const say = (/** @type {HTMLElement} */ region, /** @type {(Node | string)[]} */ ...parts) => {
+  const say = (region, ...parts) => {
     const text = parts.map((p) => (typeof p === "string" ? p : p.textContent)).join("");
     if (region.textContent !== text || parts.some((p) => typeof p !== "string")) region.replaceChildren(...parts);
   };
-  const heading = (/** @type {Element | null} */ el) => (el && el.firstChild ? (el.firstChild.textContent || "").trim() : "");
-  /** The section a card belongs to: its group's heading on a collected page, else the page's title. */
-  const sectionOf = (/** @type {Element} */ card) => {
+  const heading = (el) => (el && el.firstChild ? (el.firstChild.textContent || "").trim() : "");
+  // The section a card belongs to: its group's heading on a collected page, else the page's title.
+  const sectionOf = (card) => {
     const group = card.closest(".course-card-group");
     return heading(group ? group.querySelector("h2") : document.querySelector("h1"));
   };
-  const promptsOf = (/** @type {Element} */ card) =>
+  const promptsOf = (card) =>
     [...card.querySelectorAll(".course-card-body li")].map((li) => format.oneLine(li.textContent || ""));
   const grows = !CSS.supports("field-sizing", "content");
-  const fit = (/** @type {HTMLTextAreaElement} */ field) => {
+  const fit = (field) => {
     if (!grows) return;
     field.style.height = "auto";
     field.style.height = `${field.scrollHeight + 2}px`;
@@ -56,14 +56,13 @@
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   };
 
-  /** @type {Map<string, {adopt: Function, reload: Function, update: Function}[]>} */
   const editors = new Map(); // note key -> the editors showing it (a card and its copies)
 
-  const attach = (/** @type {HTMLElement} */ card, /** @type {boolean} */ first) => {
+  const attach = (card, first) => {
     const key = card.dataset.notes || "";
     store.migrate(key, card.dataset.notesLegacy);
     (card.dataset.notesFormerly || "").split(" ").filter(Boolean).forEach((old) => store.move(old, key));
-    const field = /** @type {HTMLTextAreaElement} */ (make("textarea", { id: `${card.id}-notes`, className: "course-notes-field" }));
+    const field = make("textarea", { id: `${card.id}-notes`, className: "course-notes-field" });
     const saved = status();
     const printed = make("div", { className: "course-notes-print" });
     const label = make("label", { id: `${field.id}-label`, htmlFor: field.id, textContent: t.label });
@@ -71,15 +70,15 @@
     const context = make("span", { id: `${field.id}-context`, hidden: true }, `${sectionOf(card)}: ${promptsOf(card).join(" ")}`);
     field.setAttribute("aria-labelledby", `${label.id} ${context.id}`);
     const box = make("div", { className: "course-notes" }, label, context, field, saved, printed);
-    if (first && card.dataset.privacy) {
-      const link = make("a", { href: card.dataset.privacy, textContent: t.privacyLink });
-      box.append(make("p", { className: "course-notes-privacy" }, `${t.privacy} `, link));
-    }
-    /** @type {HTMLElement} */ (card.querySelector(".course-card-body")).after(box);
+    // The reminder leads straight to the backup, then to the whole story.
+    const links = [[card.dataset.backup, t.backupLink], [card.dataset.privacy, t.privacyLink]]
+      .filter(([href]) => href).flatMap(([href, textContent]) => [" ", make("a", { href, textContent })]);
+    if (first && links.length) box.append(make("p", { className: "course-notes-privacy" }, t.privacy, ...links));
+    card.querySelector(".course-card-body").after(box);
 
     let seen = store.read(key); // the stored note this editor last showed or wrote
     let conflicted = false;
-    const show = (/** @type {string} */ text) => {
+    const show = (text) => {
       if (field.value !== text) field.value = text;
       printed.textContent = text;
       card.classList.toggle("has-notes", text.trim() !== "");
@@ -87,23 +86,27 @@
     };
     const copies = () => (editors.get(key) || []).filter((other) => other !== editor);
     const save = () => {
-      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card) };
+      const note = { text: field.value, updated: new Date().toISOString(), section: sectionOf(card), prompts: promptsOf(card), part: card.dataset.notesPart };
       try {
         store.write(key, note);
         seen = note;
         conflicted = false;
         say(saved, t.saved);
         copies().forEach((other) => other.adopt(note));
-        N.page.onSave.forEach((/** @type {Function} */ listen) => listen());
+        N.page.onSave.forEach((listen) => listen());
         askToPersist();
       } catch {
         say(saved, t.storageFailed);
       }
     };
-    const reload = () => {
-      seen = store.read(key);
+    // A copy of this note on the same page was typed into: show its words as ours.
+    const adopt = (note) => {
+      seen = note;
       conflicted = false;
-      show(seen ? seen.text : "");
+      show(note ? note.text : "");
+    };
+    const reload = () => {
+      adopt(store.read(key));
       say(saved);
     };
     // Another tab wrote a newer note since this one last looked: never overwrite it
@@ -112,9 +115,7 @@
       const already = conflicted;
       conflicted = true;
       if (already) return;
-      const keep = make("button", { type: "button", textContent: t.keepMine, onclick: save });
-      const take = make("button", { type: "button", textContent: t.takeTheirs, onclick: reload });
-      say(saved, `${t.conflict} `, keep, " ", take);
+      say(saved, `${t.conflict} `, button(t.keepMine, save), " ", button(t.takeTheirs, reload));
     };
     const changedElsewhere = () => {
       const stored = store.read(key);
@@ -126,15 +127,9 @@
       if (mine || conflicted) conflict();
       else reload();
     };
-    // A copy of this note on the same page was typed into: show its words as ours.
-    const adopt = (/** @type {any} */ note) => {
-      seen = note;
-      conflicted = false;
-      show(note.text);
-    };
     const editor = { adopt, reload, update };
 
-    show(seen ? seen.text : "");
+    adopt(seen);
     if (seen && seen.text.trim()) say(saved, t.restored);
     field.addEventListener("input", () => {
       show(field.value);
@@ -142,12 +137,12 @@
       else save();
     });
     if (!editors.has(key)) editors.set(key, []);
-    /** @type {any[]} */ (editors.get(key)).push(editor);
+    editors.get(key).push(editor);
     return card;
   };
 
   const cards = [...document.querySelectorAll(".course-card.reflection[data-notes]")].map((card, index) =>
-    attach(/** @type {HTMLElement} */ (card), index === 0));
+    attach(card, index === 0));
 
   // Reading progress: a section counts as read once the reader has scrolled down to the end
   // of the reflection card that closes it, from where that end was below the screen; or,
@@ -166,8 +161,8 @@
     let strict = false; // since a jump
     let jumping = true; // until the page (opened, or after a jump) comes to rest
     let opening = true;
-    /** @type {number | undefined} */ let resting;
-    /** @type {number | undefined} */ let arriving;
+    let resting;
+    let arriving;
     const endInView = () => end.getBoundingClientRect().bottom <= window.innerHeight + 1;
     const look = () => {
       const top = article.getBoundingClientRect().top >= -1;
@@ -213,8 +208,8 @@
     // The reader's own hand on the page (wheel, touch, scroll keys, the scroll bar) ends a
     // rest at once. The browser may scroll before it reports a wheel, so the state where
     // the page last rested decides, not the one the event sees.
-    const touched = (/** @type {Event} */ event) => {
-      const target = /** @type {Element} */ (event.target);
+    const touched = (event) => {
+      const target = event.target;
       if (event instanceof KeyboardEvent) {
         if (!SCROLL_KEYS.has(event.key) || target.closest("input, textarea, select, button, [contenteditable]")) return;
       }
@@ -227,13 +222,13 @@
       }
       if (whole) counted();
     };
-    const followsLink = (/** @type {Event} */ event) => {
+    const followsLink = (event) => {
       const link = event.target instanceof Element && event.target.closest("a[href]");
       if (!link) return;
-      const to = new URL(/** @type {HTMLAnchorElement} */ (link).href);
+      const to = new URL(link.href);
       if (to.hash && to.origin === location.origin && to.pathname === location.pathname) jumped();
     };
-    /** @type {[EventTarget, string, (event: Event) => void][]} */
+
     const listeners = [
       [window, "scroll", scrolled], [window, "hashchange", jumped], [window, "popstate", jumped],
       [window, "load", restLater], [document, "click", followsLink], [window, "wheel", touched],
@@ -249,16 +244,15 @@
     restLater();
   }
 
-  /** The "continue" lines and the marks beside each read section's link. */
+  // The "continue" lines and the marks beside each read section's link.
   const showProgress = () => {
     const read = new Set(store.readPages());
     let begun = false;
-    document.querySelectorAll(".course-progress[data-sections]").forEach((place) => {
-      const el = /** @type {HTMLElement} */ (place);
-      /** @type {[string, string, string][]} */ const sections = JSON.parse(el.dataset.sections || "[]");
-      /** @type {[string, string, string]} */ const after = JSON.parse(el.dataset.after || "null");
+    document.querySelectorAll(".course-progress[data-sections]").forEach((el) => {
+      const sections = JSON.parse(el.dataset.sections || "[]");
+      const after = JSON.parse(el.dataset.after || "null");
       const next = sections.find(([doc]) => !read.has(doc)) || after;
-      const link = /** @type {HTMLAnchorElement} */ (el.querySelector("a.course-progress-next"));
+      const link = el.querySelector("a.course-progress-next");
       const started = sections.some(([doc]) => read.has(doc));
       if (next && link) {
         link.href = next[1];
@@ -270,7 +264,7 @@
         const target = new URL(href, document.baseURI).pathname;
         document.querySelectorAll("article .sd-card").forEach((sdCard) => {
           const links = [...sdCard.querySelectorAll("a[href]")];
-          if (!links.some((a) => new URL(/** @type {HTMLAnchorElement} */ (a).href).pathname === target)) return;
+          if (!links.some((a) => new URL(a.href).pathname === target)) return;
           const mark = sdCard.querySelector(".course-progress-mark");
           if (read.has(doc) && !mark) {
             // At the end of the card's last line that shows, beside the words, never over them.
@@ -292,7 +286,7 @@
 
   const updateAll = () => {
     editors.forEach((list) => list.forEach((editor) => editor.update()));
-    N.page.onChange.forEach((/** @type {Function} */ listen) => listen());
+    N.page.onChange.forEach((listen) => listen());
   };
   window.addEventListener("storage", (event) => {
     if (!store.owns(event.key)) return;
@@ -301,5 +295,5 @@
   });
 
   // What the workbook's tools need of this page.
-  N.page = { settings, t, plurals, store, make, status, say, editors, updateAll, showProgress, onChange: [], onSave: [] };
+  N.page = { settings, t, plurals, store, make, button, status, say, sectionOf, editors, updateAll, showProgress, onChange: [], onSave: [] };
 })();

@@ -1,4 +1,3 @@
-// @ts-check
 // The notes file and the rules for bringing one back: pure functions of their arguments,
 // with no page, no storage and no dialogs, so Node's test runner checks them as they are.
 // A classic script (modules do not load from file://): it hangs itself on the one
@@ -8,29 +7,21 @@
   if (typeof module === "object" && module.exports) module.exports = api;
   else (root.CourseNotes = root.CourseNotes || {}).format = api;
 })(typeof self === "undefined" ? globalThis : self, () => {
-  /**
-   * @typedef {{text: string, updated: string, section: string, prompts: string[]}} Note
-   * @typedef {{key: string, updated: string, section: string, prompts: string[], body: string[]}} FileNote
-   * @typedef {{version: number, course: unknown}} Header
-   */
-
-  /** A template's %s filled with a value taken literally: `$&` or `$$` stay as written. */
-  const fill = (/** @type {string} */ template, /** @type {unknown} */ value) =>
+  // A template's %s filled with a value taken literally: `$&` or `$$` stay as written.
+  const fill = (template, value) =>
     template.replace("%s", () => String(value));
 
-  /** @param {Record<string, string>} forms @param {number} n @param {Intl.PluralRules} plurals */
   const counted = (forms, n, plurals) => fill(forms[plurals.select(n)] || forms.other, n);
 
-  const oneLine = (/** @type {string} */ text) => text.replace(/\s+/g, " ").trim();
+  const oneLine = (text) => text.replace(/\s+/g, " ").trim();
 
-  /** @returns {v is Note} */
-  const isNote = (/** @type {any} */ v) =>
+  const isNote = (v) =>
     v !== null && typeof v === "object" && typeof v.text === "string" &&
     typeof v.updated === "string" && typeof v.section === "string" &&
-    Array.isArray(v.prompts) && v.prompts.every((/** @type {unknown} */ p) => typeof p === "string");
+    Array.isArray(v.prompts) && v.prompts.every((p) => typeof p === "string");
 
-  /** A stored value as a note, or null when it is not one. @returns {Note | null} */
-  const parseNote = (/** @type {string | null} */ raw) => {
+  // A stored value as a note, or null when it is not one.
+  const parseNote = (raw) => {
     if (raw === null) return null;
     try {
       const value = JSON.parse(raw);
@@ -40,12 +31,11 @@
     }
   };
 
-  // Each note is a block quote in the file, so no text in a note can pass for a marker.
-  const marker = (/** @type {string} */ name, /** @type {object} */ data) =>
+  // The notes are block quotes, so no text in a note can pass for a marker.
+  const marker = (name, data) =>
     `<!-- ${name} ${JSON.stringify(data).replace(/>/g, "\\u003e")} -->`;
 
-  /** @returns {Record<string, unknown> | null} */
-  const readMarker = (/** @type {string} */ line, /** @type {string} */ name) => {
+  const readMarker = (line, name) => {
     const start = `<!-- ${name} `;
     if (!line.startsWith(start) || !line.endsWith(" -->")) return null;
     try {
@@ -56,24 +46,23 @@
     }
   };
 
-  /**
-   * The download: readable Markdown whose notes come back exactly.
-   * @param {{course: string, date: string, notes: [string, Note][], title: string, intro: string}} file
-   */
+  // The download, a document to read; what the import needs is one line at the end.
   const serialize = ({ course, date, notes, title, intro }) => {
-    const lines = [`# ${fill(title, course)}`, "", marker("course-notes", { version: 2, course }), "", fill(intro, date), ""];
-    for (const [key, note] of notes) {
-      lines.push(`## ${oneLine(note.section)}`, "", marker("note", { card: key, updated: note.updated }), "");
+    const lines = [`# ${fill(title, course)}`, "", fill(intro, date), ""];
+    let part = "";
+    for (const [, note] of notes) {
+      if (note.part && note.part !== part) lines.push(`## ${oneLine((part = note.part))}`, "");
+      lines.push(`### ${oneLine(note.section)}`, "");
       if (note.prompts.length) lines.push(...note.prompts.map((prompt) => `- ${oneLine(prompt)}`), "");
       lines.push(...note.text.split("\n").map((line) => (line ? `> ${line}` : ">")), "");
     }
+    lines.push(marker("course-notes", { version: 3, course, notes: notes.map(([key, note]) => [key, note.updated]) }), "");
     return lines.join("\n");
   };
 
   // Files downloaded before version 2 marked each note with its card's old id and an end line.
   const OLD_MARKER = /^<!-- card: (\S+) updated: (\S+) -->$/;
 
-  /** @param {{key: string, updated: string, section: string, lines: string[]}} old @returns {FileNote} */
   const oldNote = ({ key, updated, section, lines }) => {
     let start = 0;
     while (start < lines.length && !lines[start].trim()) start += 1;
@@ -85,22 +74,23 @@
     return { key, updated, section, prompts, body: lines.slice(start, end) };
   };
 
-  /**
-   * One pass over the lines, whatever their endings: linear in the file's size.
-   * @param {string} text
-   * @param {{course: string, byLegacy: Map<string, string>}} context
-   * @returns {{header: Header | null, notes: FileNote[]}}
-   */
+  const isEntry = (e) => Array.isArray(e) && e.length === 2 && e.every((v) => typeof v === "string");
+
+  // One pass over the lines, whatever their endings: linear in the file's size. A file whose
+  // quotes no longer match its last line is `changed`: no notes at all.
   const parseFile = (text, { course, byLegacy }) => {
-    /** @type {any} */ let header = null;
+    let header = null;
     let section = "";
-    /** @type {FileNote | null} */ let note = null;
-    /** @type {{key: string, updated: string, section: string, lines: string[]} | null} */ let old = null;
-    /** @type {FileNote[]} */ const notes = [];
+    let part = "";
+    let prompts = [];
+    let note = null;
+    let old = null;
+    const marked = []; // versions 1 and 2
+    const quoted = []; // version 3: every block quote
     for (const line of text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/)) {
       if (old) {
         if (line === "<!-- end -->") {
-          notes.push(oldNote(old));
+          marked.push(oldNote(old));
           old = null;
         } else old.lines.push(line);
         continue;
@@ -111,35 +101,35 @@
         old = { key: byLegacy.get(legacy[1]) || legacy[1], updated: legacy[2], section, lines: [] };
         continue;
       }
-      if (note && line.startsWith(">")) {
+      if (line.startsWith(">")) {
+        if (!note) quoted.push((note = { key: "", updated: "", section, part, prompts, body: [] }));
         note.body.push(line.slice(line.startsWith("> ") ? 2 : 1));
         continue;
       }
       if (note && note.body.length) note = null;
       const found = readMarker(line, "note");
       if (found && typeof found.card === "string" && typeof found.updated === "string") {
-        note = { key: found.card, updated: found.updated, section, prompts: [], body: [] };
-        notes.push(note);
+        marked.push((note = { key: found.card, updated: found.updated, section, prompts: [], body: [] }));
       } else if (!header && readMarker(line, "course-notes")) {
         header = readMarker(line, "course-notes");
-      } else if (line.startsWith("## ")) {
-        section = line.slice(3).trim();
-      } else if (note && line.startsWith("- ")) {
-        note.prompts.push(line.slice(2).trim());
+      } else if (/^###? /.test(line)) {
+        section = line.replace(/^#+ /, "").trim();
+        if (line[2] === " ") part = section;
+        prompts = [];
+      } else if (line.startsWith("- ")) {
+        (note ? note.prompts : prompts).push(line.slice(2).trim());
       }
     }
-    const known = header && [1, 2].includes(header.version) ? header : null;
-    return { header: known, notes: notes.filter((n) => n.body.length) };
+    if (!header || ![1, 2, 3].includes(header.version)) return { header: null, notes: [], changed: text.includes("<!-- course-notes ") };
+    if (header.version < 3) return { header, notes: marked.filter((n) => n.body.length) };
+    const entries = Array.isArray(header.notes) ? header.notes : [];
+    if (entries.length !== quoted.length || !entries.every(isEntry)) return { header, notes: [], changed: true };
+    quoted.forEach((n, i) => ([n.key, n.updated] = entries[i]));
+    return { header, notes: quoted };
   };
 
-  /**
-   * What an import does with one note of the file, given the note kept here: "add" where
-   * there is none, "same" where the words agree, "replace" only where the file's date is
-   * later than ours and not ahead of this device's clock, else "ask" — a date from the
-   * future is not believed, and older words never silently win.
-   * @param {Note | null} here @param {Note} incoming @param {number} now
-   * @returns {"add" | "same" | "replace" | "ask"}
-   */
+  // "replace" only for a later date not ahead of this device's clock, else "ask": a date
+  // from the future is not believed, and older words never silently win.
   const decide = (here, incoming, now) => {
     if (!here) return "add";
     if (here.text === incoming.text) return "same";
@@ -148,20 +138,15 @@
     return "ask";
   };
 
-  /** A file's note as it would be kept, its date no later than now. @returns {Note} */
-  const asNote = (/** @type {FileNote} */ note, /** @type {number} */ now) => {
+  // A file's note as it would be kept, its date no later than now.
+  const asNote = (note, now) => {
     const when = Date.parse(note.updated);
     const updated = Number.isFinite(when) && when <= now ? note.updated : new Date(now).toISOString();
-    return { text: note.body.join("\n"), updated, section: note.section, prompts: note.prompts };
+    return { text: note.body.join("\n"), updated, section: note.section, prompts: note.prompts, part: note.part };
   };
 
-  /**
-   * The reader's answer applied to one differing note: "mine" keeps it, "theirs" takes the
-   * file's, "both" keeps ours with the file's words after a dated line.
-   * @param {"mine" | "theirs" | "both"} choice @param {Note} here @param {Note} incoming
-   * @param {string} dated the line above the file's words, "%s" standing for its date
-   * @returns {Note | null} the note to write, or null to leave ours alone
-   */
+  // The reader's answer for one note: null keeps ours; "both" adds the file's words under
+  // the line `dated`.
   const resolve = (choice, here, incoming, dated, now = Date.now()) => {
     if (choice === "mine") return null;
     if (choice === "theirs") return incoming;
@@ -169,12 +154,8 @@
     return { ...here, text, updated: new Date(now).toISOString() };
   };
 
-  /**
-   * Every note of a file sorted by what the import does with it.
-   * @param {FileNote[]} notes @param {(key: string) => Note | null} read @param {number} now
-   */
+  // Every note of a file sorted by what the import does with it.
   const plan = (notes, read, now) => {
-    /** @type {{add: [string, Note][], replace: [string, Note][], ask: [string, Note, Note][]}} */
     const sorted = { add: [], replace: [], ask: [] };
     for (const fileNote of notes) {
       const here = read(fileNote.key);
