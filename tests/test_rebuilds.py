@@ -1,0 +1,155 @@
+"""Rebuilds after edits to what is not a page write what clean builds write (issue #34):
+a copy of a two-week course (tests/roots/test-rebuilds) is built, changed, rebuilt serially
+and with two processes, and each rebuilt output is compared, every file and every member
+of every e-book, with a clean build of the same sources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from conftest import REPO, sphinx_build, two_at_a_time
+
+ROOT = REPO / "tests" / "roots" / "test-rebuilds"
+JOBS = {"serial": (), "parallel": ("-j", "2")}
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every file of an output, and every member of each of its e-books."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(out).as_posix()
+            found[name] = path.read_bytes()
+            if path.suffix == ".epub":
+                with zipfile.ZipFile(path) as book:
+                    found |= {f"{name}!{member}": book.read(member) for member in book.namelist()}
+    return found
+
+
+def differences(rebuilt: Path, clean: Path) -> list[str]:
+    ours, theirs = outputs(rebuilt), outputs(clean)
+    return sorted(name for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def course(tmp_path: Path) -> Path:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source)
+    return source
+
+
+def build(source: Path, out: Path, jobs: str) -> subprocess.CompletedProcess:
+    return sphinx_build(source, out, "html", *JOBS[jobs])
+
+
+def kept_builds(source: Path, tmp_path: Path) -> dict[str, Path]:
+    kept = {jobs: tmp_path / f"kept-{jobs}" for jobs in JOBS}
+    for result in two_at_a_time(lambda jobs: build(source, kept[jobs], jobs), list(JOBS)):
+        assert result.returncode == 0 and not result.stderr, result.stderr
+    return kept
+
+
+def rebuilt_and_clean(source: Path, tmp_path: Path, kept: dict[str, Path]) -> dict[str, list[str]]:
+    """Each kept output rebuilt, and a clean build; the files in which each differs from it."""
+    clean = tmp_path / "clean"
+    runs = [(clean, "serial"), *((kept[jobs], jobs) for jobs in JOBS)]
+    fresh, *rebuilt = two_at_a_time(lambda run: build(source, *run), runs)
+    assert fresh.returncode == 0 and not fresh.stderr, fresh.stderr
+    for result in rebuilt:
+        assert result.returncode == 0 and not result.stderr, result.stderr
+    return {jobs: differences(kept[jobs], clean) for jobs in JOBS}
+
+
+def rebuild_after(tmp_path: Path, change: Callable[[Path], None], prepare=None) -> dict[str, list[str]]:
+    source = course(tmp_path)
+    if prepare:
+        prepare(source)
+    kept = kept_builds(source, tmp_path)
+    before = {jobs: outputs(kept[jobs]) for jobs in JOBS}
+    change(source)
+    found = rebuilt_and_clean(source, tmp_path, kept)
+    for jobs in JOBS:
+        assert outputs(kept[jobs]) != before[jobs], f"{change.__name__}: the change shows nowhere"
+    return found
+
+
+def compile_catalog(po: Path) -> None:
+    with po.open("rb") as source, po.with_suffix(".mo").open("wb") as compiled:
+        write_mo(compiled, read_po(source))
+
+
+def cards_extension_from(source: Path, where: str) -> Path:
+    """The card extension loaded from a copy of its own: inside the project, or installed
+    elsewhere (as its wheel is); the copy's German catalog."""
+    folder = source / "_ext" if where == "project" else source.parent / "installed"
+    shutil.copytree(REPO / "_ext" / "course_cards", folder / "course_cards")
+    conf = source / "conf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(folder)!r})\n" + conf.read_text())
+    return folder / "course_cards" / "locale" / "de" / "LC_MESSAGES" / "course_cards.po"
+
+
+def in_german(source: Path) -> None:
+    edit(source / "conf.py", 'language = "en"', 'language = "de"')
+
+
+@pytest.mark.parametrize("where", ["project", "installed"])
+def test_an_edited_and_compiled_catalog_of_the_cards_reaches_every_page(tmp_path, where):
+    catalogs = {}
+
+    def prepare(source: Path) -> None:
+        in_german(source)
+        catalogs["cards"] = cards_extension_from(source, where)
+
+    def relabel_the_metaphors(source: Path) -> None:
+        edit(catalogs["cards"], 'msgstr "Metapher"', 'msgstr "Sinnbild"')
+        compile_catalog(catalogs["cards"])
+
+    assert rebuild_after(tmp_path, relabel_the_metaphors, prepare) == {"serial": [], "parallel": []}
+
+
+def test_the_projects_edited_catalogs_reach_every_page(tmp_path):
+    """The project's own catalogs (``locale_dirs``): Sphinx's words (the theme's
+    "Navigation") and a page's (a card title the metaphors page shows too)."""
+
+    def retranslate(source: Path) -> None:
+        messages = source / "locales" / "de" / "LC_MESSAGES"
+        edit(messages / "sphinx.po", 'msgstr "Wegweiser"', 'msgstr "Übersicht"')
+        edit(messages / "week1.po", 'msgstr "Eine Lampe im Fenster"', 'msgstr "Ein Licht im Fenster"')
+
+    assert rebuild_after(tmp_path, retranslate, in_german) == {"serial": [], "parallel": []}
+
+
+def test_the_upstream_names_the_translations_digest_relies_on_are_there(tmp_path):
+    """shared_inputs.py lists the translations through ``sphinx.locale.translators`` and
+    gettext's ``_catalog`` and ``_fallback``: when a release renames one, this fails
+    before a rebuild quietly keeps old words."""
+    import gettext
+
+    from sphinx import locale
+
+    catalog = tmp_path / "de" / "LC_MESSAGES" / "words.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "Hallo"\n')
+    compile_catalog(catalog)
+    translator = gettext.translation("words", localedir=tmp_path, languages=["de"])
+    assert translator._catalog["Hello"] == "Hallo"
+    assert translator._fallback is None
+    assert isinstance(locale.translators, dict)
+    assert all(isinstance(key, tuple) and len(key) == 2 for key in locale.translators)
