@@ -153,3 +153,23 @@ def test_the_upstream_names_the_translations_digest_relies_on_are_there(tmp_path
     assert translator._fallback is None
     assert isinstance(locale.translators, dict)
     assert all(isinstance(key, tuple) and len(key) == 2 for key in locale.translators)
+
+
+def test_a_static_file_removed_from_a_static_folder_leaves_the_output(tmp_path):
+    def add(source: Path) -> None:
+        (source / "_static" / "old.css").write_text("p { color: grey; }\n")
+
+    def remove_it(source: Path) -> None:
+        (source / "_static" / "old.css").unlink()
+
+    assert rebuild_after(tmp_path, remove_it, add) == {"serial": [], "parallel": []}
+
+
+def test_after_a_language_change_the_previous_languages_scripts_leave_the_output(tmp_path):
+    """Sphinx copies a stemmer script and a translations script for German that English
+    has not."""
+
+    def back_to_english(source: Path) -> None:
+        edit(source / "conf.py", 'language = "de"', 'language = "en"')
+
+    assert rebuild_after(tmp_path, back_to_english, in_german) == {"serial": [], "parallel": []}

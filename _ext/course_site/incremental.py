@@ -6,8 +6,15 @@ links to other pages (sphinx-doc/sphinx#5506). So each build records, per page, 
 what it carries from elsewhere (the whole toctree as data, and the names and titles of its
 parents, previous and next pages) and which pages its body links to; the next build writes
 again every page whose digest changed or whose link targets were read again, and deletes
-the pages of removed documents and the images and downloads no page uses any more. A page's navigation is made from the toctree and the page
-alone, so one digest of the toctree, taken once per build, stands for every page's.
+the pages of removed documents and the images and downloads no page uses any more. A page's
+navigation is made from the toctree and the page alone, so one digest of the toctree, taken
+once per build, stands for every page's.
+
+Sphinx copies every static file on every build (the theme's, the static folders', the
+language's search scripts) but deletes none: the last build's ``_static`` is set aside
+before the build starts, in the doctrees folder, so the folder holds what this build copies
+and writes; it is deleted once the build has copied its own, and put back where a build
+fails before then.
 
 Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental.py:
 
@@ -25,6 +32,7 @@ import glob
 import hashlib
 import pickle
 import posixpath
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,10 +212,48 @@ def drop_emptied_search_terms(app: Sphinx) -> list:
     return []
 
 
+def static_folders(app: Sphinx) -> tuple[Path, Path]:
+    """The output's static folder, and where the last build's is set aside."""
+    return Path(app.outdir, "_static"), Path(app.doctreedir, f"{app.builder.name}-static-before")
+
+
+def set_static_files_aside(app: Sphinx) -> None:
+    """Before any extension writes into ``_static``. What a killed build set aside is the
+    last complete folder, and stays."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return
+    static, aside = static_folders(app)
+    if aside.exists():
+        shutil.rmtree(static, ignore_errors=True)
+    elif static.is_dir():
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(static, aside)
+
+
+def forget_static_files_set_aside(app: Sphinx) -> list:
+    """``html-collect-pages`` comes after Sphinx has copied the static files."""
+    shutil.rmtree(static_folders(app)[1], ignore_errors=True)
+    return []
+
+
+def put_static_files_back(app: Sphinx, exception: Exception | None) -> None:
+    """A build that fails before copying the static files leaves the last ones."""
+    static, aside = static_folders(app)
+    if not aside.is_dir() or app.builder.name not in ("html", "dirhtml"):
+        return
+    for path in sorted(aside.rglob("*")):
+        if path.is_file() and not (static / path.relative_to(aside)).exists():
+            (static / path.relative_to(aside)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, static / path.relative_to(aside))
+    shutil.rmtree(aside)
+
+
 def remove_what_is_no_longer_made(app: Sphinx, exception: Exception | None) -> None:
-    """Images and downloads no page uses any more: a clean build would not copy them."""
+    """Images and downloads no page uses any more, and the backup of a changed build
+    configuration Sphinx keeps: a clean build would not write them."""
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
+    Path(app.outdir, ".buildinfo.bak").unlink(missing_ok=True)
     env = app.env
     made = {
         Path(app.outdir, app.builder.imagedir): {name for _pages, name in env.images.values()},
@@ -229,6 +275,10 @@ def keep_record(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    # Before the extensions that write their own files into _static.
+    app.connect("builder-inited", set_static_files_aside, priority=100)
+    app.connect("html-collect-pages", forget_static_files_set_aside)
+    app.connect("build-finished", put_static_files_back)
     app.connect("env-before-read-docs", note_reading)
     # After Sphinx's own env-get-updated handlers, which number sections and figures.
     app.connect("env-get-updated", pages_to_write_again, priority=900)
