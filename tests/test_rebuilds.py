@@ -77,13 +77,18 @@ def rebuilt_and_clean(source: Path, tmp_path: Path, kept: dict[str, Path]) -> di
     return {jobs: differences(kept[jobs], clean) for jobs in JOBS}
 
 
-def rebuild_after(tmp_path: Path, change: Callable[[Path], None], prepare=None) -> dict[str, list[str]]:
+def rebuild_after(tmp_path: Path, change: Callable[[Path], None], prepare=None, between=None) -> dict[str, list[str]]:
+    """The files that differ from a clean build's after ``change``, in the output rebuilt
+    serially and in the one rebuilt with two processes; ``between`` runs on each kept
+    output after the change and before its rebuild."""
     source = course(tmp_path)
     if prepare:
         prepare(source)
     kept = kept_builds(source, tmp_path)
     before = {jobs: outputs(kept[jobs]) for jobs in JOBS}
     change(source)
+    for jobs in JOBS if between else ():
+        between(source, kept[jobs], jobs)
     found = rebuilt_and_clean(source, tmp_path, kept)
     for jobs in JOBS:
         assert outputs(kept[jobs]) != before[jobs], f"{change.__name__}: the change shows nowhere"
@@ -173,3 +178,57 @@ def test_after_a_language_change_the_previous_languages_scripts_leave_the_output
         edit(source / "conf.py", 'language = "de"', 'language = "en"')
 
     assert rebuild_after(tmp_path, back_to_english, in_german) == {"serial": [], "parallel": []}
+
+
+def retitle_a_card(source: Path) -> None:
+    edit(source / "week1" / "02-staying.md", "{metaphor} A lamp in the window", "{metaphor} A lamp kept burning")
+
+
+def command(source: Path, out: Path, builder: str, jobs: str, doctrees: Path) -> list[str]:
+    """sphinx-build as conftest.sphinx_build runs it, with messages, into ``doctrees``."""
+    return [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-b", builder, "-d", str(doctrees)] + [
+        *JOBS[jobs],
+        str(source),
+        str(out),
+    ]
+
+
+def doctrees_of(out: Path) -> Path:
+    return out.with_name(out.name + ".doctrees")
+
+
+ENVIRONMENT = {**os.environ, "PYTHONPATH": str(REPO / "_ext")}
+
+
+def linkcheck_sharing_the_doctrees(source: Path, out: Path, jobs: str) -> None:
+    """``make linkcheck``: another builder, which reads the edit into the shared doctrees."""
+    run = command(source, out.with_name(f"{out.name}-linkcheck"), "linkcheck", jobs, doctrees_of(out))
+    result = subprocess.run(run, capture_output=True, text=True, env=ENVIRONMENT, check=False)
+    assert result.returncode == 0 and "reading sources" in result.stdout, result.stderr
+
+
+def html_build_killed_once_it_has_read(source: Path, out: Path, jobs: str) -> None:
+    """A build stopped by SIGTERM just after it has kept what it read."""
+    build = subprocess.Popen(
+        command(source, out, "html", jobs, doctrees_of(out)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=ENVIRONMENT,
+        start_new_session=True,
+    )
+    for line in build.stdout:
+        if line.startswith("pickling environment"):
+            os.killpg(build.pid, signal.SIGTERM)
+            break
+    build.stdout.close()
+    assert build.wait() == -signal.SIGTERM, "the build ended before it was stopped"
+    time.sleep(0.01)  # the rebuild's files are newer than the stopped build's
+
+
+@pytest.mark.parametrize("between", [linkcheck_sharing_the_doctrees, html_build_killed_once_it_has_read])
+def test_a_change_read_by_another_build_still_reaches_every_page(tmp_path, between):
+    """What a build writes again is decided from what the output was made from, not from
+    what the build itself read: the retitled card shows on the metaphors page and in the
+    link to it."""
+    assert rebuild_after(tmp_path, retitle_a_card, between=between) == {"serial": [], "parallel": []}

@@ -4,8 +4,10 @@ Sphinx writes again the pages whose source changed and the pages whose toctree l
 but a page also carries the site's navigation, its neighbours' titles and the text of its
 links to other pages (sphinx-doc/sphinx#5506). So each build records, per page, a digest of
 what it carries from elsewhere (the whole toctree as data, and the names and titles of its
-parents, previous and next pages) and which pages its body links to; the next build writes
-again every page whose digest changed or whose link targets were read again, and deletes
+parents, previous and next pages), which pages its body links to, and when the environment
+had last read each page; the next build writes again every page whose digest changed, that
+was read since, or whose link targets were read since (whoever read them: this build,
+``make linkcheck`` sharing the doctrees, or a build stopped before it wrote), and deletes
 the pages of removed documents and the images and downloads no page uses any more. A page's
 navigation is made from the toctree and the page alone, so one digest of the toctree, taken
 once per build, stands for every page's.
@@ -61,6 +63,9 @@ class PageRecord:
 
     carries: dict[str, str] = field(default_factory=dict)  # page -> digest
     links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
+    # page -> when the environment last read it: a page read since (by this build, by
+    # another builder sharing the doctrees, or by a build stopped before it wrote) changed.
+    read: dict[str, int] = field(default_factory=dict)
     # Which sources, output and settings it describes: a record of another is not used.
     identity: str = ""
 
@@ -72,7 +77,6 @@ class BuildState:
 
 
 STATES: WeakKeyDictionary[Builder, BuildState] = WeakKeyDictionary()
-READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
 
 
 class LinkNames:
@@ -117,8 +121,7 @@ def load_record(app: Sphinx) -> PageRecord:
     return record
 
 
-def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    READ[app.builder] = set(docnames)
+def forget_cached_root(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     env.__dict__.pop("master_doctree", None)
 
 
@@ -168,12 +171,14 @@ def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     removed = before.carries.keys() - carries.keys()
     for page in sorted(removed):
         remove_output(builder, page)
-    changed = READ.pop(app.builder, set()) | removed
+    read = {page: env.all_docs.get(page, 0) for page in carries}
+    changed = {page for page, when in read.items() if before.read.get(page) != when} | removed
     links = {page: targets for page, targets in before.links.items() if page in carries}
-    STATES[app.builder] = BuildState(PageRecord(carries, links, identity(app)))
+    STATES[app.builder] = BuildState(PageRecord(carries, links, identity(app), read))
     env.__dict__.pop("master_doctree", None)
     again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
-    again |= {page for page, targets in links.items() if targets & changed}
+    # A page read since the output was written is written again, whoever read it.
+    again |= (changed - removed) | {page for page, targets in links.items() if targets & changed}
     if again and before.carries:  # on a first build every page is new
         logger.verbose("incremental: %d pages carry what changed elsewhere", len(again))
     return sorted(again)
@@ -279,7 +284,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", set_static_files_aside, priority=100)
     app.connect("html-collect-pages", forget_static_files_set_aside)
     app.connect("build-finished", put_static_files_back)
-    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-before-read-docs", forget_cached_root)
     # After Sphinx's own env-get-updated handlers, which number sections and figures.
     app.connect("env-get-updated", pages_to_write_again, priority=900)
     app.connect("doctree-resolved", note_links)
