@@ -232,3 +232,49 @@ def test_a_change_read_by_another_build_still_reaches_every_page(tmp_path, betwe
     what the build itself read: the retitled card shows on the metaphors page and in the
     link to it."""
     assert rebuild_after(tmp_path, retitle_a_card, between=between) == {"serial": [], "parallel": []}
+
+
+def test_a_card_moved_to_a_page_read_earlier_passes_as_the_clean_build_does(tmp_path):
+    """Read serially, the page the card moves to comes first: its label must not meet the
+    card still recorded on the page it leaves."""
+    staying, arriving = tmp_path / "src" / "week1" / "02-staying.md", tmp_path / "src" / "week1" / "01-arriving.md"
+
+    def move_the_lamp(source: Path) -> None:
+        text = staying.read_text(encoding="utf-8")
+        card = text[text.index(":::{metaphor}") :]
+        staying.write_text(text.replace(card, "A page of its own, for now.\n"), encoding="utf-8")
+        arriving.write_text(arriving.read_text(encoding="utf-8") + "\n" + card, encoding="utf-8")
+
+    assert rebuild_after(tmp_path, move_the_lamp) == {"serial": [], "parallel": []}
+
+
+def verdicts(tmp_path: Path, change: Callable[[Path], None]) -> dict[str, tuple[int, list[str]]]:
+    """Each rebuild's and the clean build's exit status and warnings after ``change``."""
+    source = course(tmp_path)
+    kept = kept_builds(source, tmp_path)
+    change(source)
+    runs = [(tmp_path / "clean", "serial"), *((kept[jobs], jobs) for jobs in JOBS)]
+    results = two_at_a_time(lambda run: build(source, *run), runs)
+    return {
+        name: (result.returncode, sorted(result.stderr.splitlines()))
+        for name, result in zip(["clean", *JOBS], results, strict=True)
+    }
+
+
+def test_a_static_file_of_an_unknown_type_gives_the_clean_builds_verdict(tmp_path):
+    def add_a_file_of_unknown_type(source: Path) -> None:
+        (source / "_static" / "notes.xyz").write_text("Of no type a book knows.\n")
+
+    found = verdicts(tmp_path, add_a_file_of_unknown_type)
+    assert found["serial"] == found["clean"] and found["parallel"] == found["clean"], found
+
+
+def test_an_unchanged_rebuild_writes_no_e_book(tmp_path):
+    """The books' record holds the shared inputs' digest the next build compares with."""
+    source = course(tmp_path)
+    out = kept_builds(source, tmp_path)["serial"]
+    books = {book: book.stat().st_mtime_ns for book in (out / "ebooks").glob("*.epub")}
+    assert books
+    result = build(source, out, "serial")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert {book: book.stat().st_mtime_ns for book in books} == books

@@ -121,8 +121,15 @@ def load_record(app: Sphinx) -> PageRecord:
     return record
 
 
-def forget_cached_root(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Every page about to be read is cleared first, as Sphinx's parallel reading does:
+    reading serially, Sphinx clears each page only as it reads it, so a card or label
+    moved to a page read earlier met itself on the page it left (a duplicate label the
+    clean build does not give)."""
     env.__dict__.pop("master_doctree", None)
+    for docname in docnames:
+        app.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
 
 
 def toctree_digest(builder: StandaloneHTMLBuilder) -> bytes:
@@ -174,7 +181,7 @@ def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     read = {page: env.all_docs.get(page, 0) for page in carries}
     changed = {page for page, when in read.items() if before.read.get(page) != when} | removed
     links = {page: targets for page, targets in before.links.items() if page in carries}
-    STATES[app.builder] = BuildState(PageRecord(carries, links, identity(app), read))
+    STATES[app.builder] = BuildState(PageRecord(carries, links, read, identity(app)))
     env.__dict__.pop("master_doctree", None)
     again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
     # A page read since the output was written is written again, whoever read it.
@@ -284,7 +291,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", set_static_files_aside, priority=100)
     app.connect("html-collect-pages", forget_static_files_set_aside)
     app.connect("build-finished", put_static_files_back)
-    app.connect("env-before-read-docs", forget_cached_root)
+    app.connect("env-before-read-docs", before_reading)
     # After Sphinx's own env-get-updated handlers, which number sections and figures.
     app.connect("env-get-updated", pages_to_write_again, priority=900)
     app.connect("doctree-resolved", note_links)

@@ -99,8 +99,9 @@ def rewrite_all_if_changed(app: Sphinx, env: BuildEnvironment, added, changed, r
 
 
 def record_inputs(app: Sphinx, exception: BaseException | None) -> None:
+    # Kept, not popped: the e-books, written by a later build-finished handler, record it.
     if exception is None and app in DIGESTS:
-        Path(app.outdir, RECORD).write_text(DIGESTS.pop(app) + "\n")
+        Path(app.outdir, RECORD).write_text(DIGESTS[app] + "\n")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
