@@ -77,7 +77,9 @@ def rebuilt_and_clean(source: Path, tmp_path: Path, kept: dict[str, Path]) -> di
     return {jobs: differences(kept[jobs], clean) for jobs in JOBS}
 
 
-def rebuild_after(tmp_path: Path, change: Callable[[Path], None], prepare=None, between=None) -> dict[str, list[str]]:
+def rebuild_after(
+    tmp_path: Path, change: Callable[[Path], None], prepare=None, between=None
+) -> dict[str, list[str]]:
     """The files that differ from a clean build's after ``change``, in the output rebuilt
     serially and in the one rebuilt with two processes; ``between`` runs on each kept
     output after the change and before its rebuild."""
@@ -151,7 +153,9 @@ def test_the_upstream_names_the_translations_digest_relies_on_are_there(tmp_path
 
     catalog = tmp_path / "de" / "LC_MESSAGES" / "words.po"
     catalog.parent.mkdir(parents=True)
-    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "Hallo"\n')
+    catalog.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "Hallo"\n'
+    )
     compile_catalog(catalog)
     translator = gettext.translation("words", localedir=tmp_path, languages=["de"])
     assert translator._catalog["Hello"] == "Hallo"
@@ -181,12 +185,25 @@ def test_after_a_language_change_the_previous_languages_scripts_leave_the_output
 
 
 def retitle_a_card(source: Path) -> None:
-    edit(source / "week1" / "02-staying.md", "{metaphor} A lamp in the window", "{metaphor} A lamp kept burning")
+    edit(
+        source / "week1" / "02-staying.md",
+        "{metaphor} A lamp in the window",
+        "{metaphor} A lamp kept burning",
+    )
 
 
 def command(source: Path, out: Path, builder: str, jobs: str, doctrees: Path) -> list[str]:
     """sphinx-build as conftest.sphinx_build runs it, with messages, into ``doctrees``."""
-    return [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-b", builder, "-d", str(doctrees)] + [
+    strict = ["-W", "-n", "--keep-going"]
+    return [
+        sys.executable,
+        "-m",
+        "sphinx",
+        *strict,
+        "-b",
+        builder,
+        "-d",
+        str(doctrees),
         *JOBS[jobs],
         str(source),
         str(out),
@@ -237,9 +254,9 @@ def test_a_change_read_by_another_build_still_reaches_every_page(tmp_path, betwe
 def test_a_card_moved_to_a_page_read_earlier_passes_as_the_clean_build_does(tmp_path):
     """Read serially, the page the card moves to comes first: its label must not meet the
     card still recorded on the page it leaves."""
-    staying, arriving = tmp_path / "src" / "week1" / "02-staying.md", tmp_path / "src" / "week1" / "01-arriving.md"
 
     def move_the_lamp(source: Path) -> None:
+        staying, arriving = source / "week1" / "02-staying.md", source / "week1" / "01-arriving.md"
         text = staying.read_text(encoding="utf-8")
         card = text[text.index(":::{metaphor}") :]
         staying.write_text(text.replace(card, "A page of its own, for now.\n"), encoding="utf-8")
