@@ -35,7 +35,7 @@ import hashlib
 import pickle
 import posixpath
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -113,7 +113,9 @@ def load_record(app: Sphinx) -> PageRecord:
             record = pickle.load(file)
     except Exception:  # any damage: the record is only an optimisation
         record = None
-    if not isinstance(record, PageRecord) or record.identity != identity(app):
+    # A record of an earlier version of this module lacks fields: another build's too.
+    whole = isinstance(record, PageRecord) and vars(record).keys() == {f.name for f in fields(PageRecord)}
+    if not whole or record.identity != identity(app):
         logger.info(
             "incremental: the last build's record is damaged or describes another build; every page is written again"
         )
