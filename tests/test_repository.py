@@ -282,7 +282,10 @@ def test_pre_commit_runs_fixers_codespell_and_ruff():
 
 # A make of its own: under `make test PYTEST_ARGS=…` the outer make's variables would reach
 # the dry runs through MAKEFLAGS.
-PLAIN_MAKE_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+# Under `make test PYTEST_ARGS=…`, make hands its command line's variables to the tests'
+# environment too, where the dry runs' own make would take them for given.
+OUTER_MAKE = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_ARGS", "PYTEST_WORKERS"}
+PLAIN_MAKE_ENV = {k: v for k, v in os.environ.items() if k not in OUTER_MAKE}
 
 
 def commands_of(target: str) -> list[str]:
