@@ -53,6 +53,7 @@ LONGEST_FIRST = [
     "test_bench.py",
     "test_reading.py",
     "test_incremental.py",
+    "test_rebuilds.py",
     "test_speedups.py",
     "test_newcomer.py",
     "test_epub.py",

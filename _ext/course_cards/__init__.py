@@ -114,8 +114,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.add_domain(collection.CardDomain)
     misspelt.setup(app)
-    app.connect("env-get-outdated", collection.remember_collected_state)
     app.connect("env-get-updated", collection.collecting_pages_to_rewrite)
+    app.connect("build-finished", collection.keep_shown)
     app.connect("builder-inited", add_assets)
     app.connect("builder-inited", restore_format_handlers)
     app.connect("config-inited", add_number_formats, priority=900)

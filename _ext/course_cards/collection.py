@@ -1,14 +1,17 @@
 """Cards as plain data in the environment, and the ``cardlist`` pages built from them.
 
 Only plain data is stored (never nodes), purged per page and merged after parallel
-reads. A collecting page is rewritten whenever the collected data changed, so it is
-never stale after an incremental build.
+reads. A collecting page is rewritten whenever the collected data changed since its output
+was last written (kept beside the doctrees per builder), so it is never stale after an
+incremental build, whichever build read the change.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -142,21 +145,43 @@ def record_of(card: course_card) -> CardRecord:
     )
 
 
-# What the collecting pages showed before this build read its pages, per environment.
-BEFORE_READING: WeakKeyDictionary[BuildEnvironment, tuple[list[str], dict[str, tuple]]] = WeakKeyDictionary()
+# What each output's collecting pages show, as this build writes them; kept beside the
+# doctrees once the build ends well, so that what another builder sharing the doctrees
+# (``make linkcheck``) or a stopped build read still reaches them.
+WRITING: WeakKeyDictionary[Builder, tuple[list[str], dict[str, tuple]]] = WeakKeyDictionary()
 
 
-def remember_collected_state(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    BEFORE_READING[env] = collected_state(env)
-    return []
+def shown_record(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"course-cards-{app.builder.name}.pickle"
+
+
+def last_shown(app: Sphinx) -> tuple[list[str], dict[str, tuple]] | None:
+    """What the output's collecting pages were last written from; none where the record
+    is missing, damaged or describes another output."""
+    try:
+        with shown_record(app).open("rb") as file:
+            outdir, state = pickle.load(file)
+    except Exception:  # any damage: every collecting page is written again
+        return None
+    return state if outdir == str(app.outdir) else None
+
+
+def keep_shown(app: Sphinx, exception: BaseException | None) -> None:
+    state = WRITING.pop(app.builder, None)
+    if exception is None and state is not None:
+        with shown_record(app).open("wb") as file:
+            pickle.dump((str(app.outdir), state), file, pickle.HIGHEST_PROTOCOL)
 
 
 def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The collecting pages that show a page whose cards of their kind, title or place
-    changed."""
+    changed since the output was last written."""
     lists = card_domain(env).lists
-    old_order, old_pages = BEFORE_READING.pop(env, ([], {}))
-    new_order, new_pages = collected_state(env)
+    new_order, new_pages = WRITING[app.builder] = collected_state(env)
+    shown = last_shown(app)
+    if shown is None:
+        return sorted(lists)
+    old_order, old_pages = shown
     if new_order != old_order:
         return sorted(lists)
     changed = {

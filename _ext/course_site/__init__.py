@@ -9,7 +9,8 @@ General-purpose pieces, which know nothing of the course and could serve any Sph
 
 - ``content_security``: what page content may contain, and the Content-Security-Policy.
 - ``incremental``: rebuilds write what clean builds write, whatever the theme (#5506).
-- ``shared_inputs``: every page written again when an asset, template or extension changes.
+- ``shared_inputs``: every page written again when an asset, template, extension or
+  translation changes.
 - ``site_html``: corrections to the HTML Sphinx writes for Furo's chrome.
 
 The course's own rules and outputs, which know its weeks and sections:

@@ -4,10 +4,19 @@ Sphinx writes again the pages whose source changed and the pages whose toctree l
 but a page also carries the site's navigation, its neighbours' titles and the text of its
 links to other pages (sphinx-doc/sphinx#5506). So each build records, per page, a digest of
 what it carries from elsewhere (the whole toctree as data, and the names and titles of its
-parents, previous and next pages) and which pages its body links to; the next build writes
-again every page whose digest changed or whose link targets were read again, and deletes
-the pages of removed documents and the images and downloads no page uses any more. A page's navigation is made from the toctree and the page
-alone, so one digest of the toctree, taken once per build, stands for every page's.
+parents, previous and next pages), which pages its body links to, and when the environment
+had last read each page; the next build writes again every page whose digest changed, that
+was read since, or whose link targets were read since (whoever read them: this build,
+``make linkcheck`` sharing the doctrees, or a build stopped before it wrote), and deletes
+the pages of removed documents and the images and downloads no page uses any more. A page's
+navigation is made from the toctree and the page alone, so one digest of the toctree, taken
+once per build, stands for every page's.
+
+Sphinx copies every static file on every build (the theme's, the static folders', the
+language's search scripts) but deletes none: the last build's ``_static`` is set aside
+before the build starts, in the doctrees folder, so the folder holds what this build copies
+and writes; it is deleted once the build has copied its own, and put back where a build
+fails before then.
 
 Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental.py:
 
@@ -25,7 +34,8 @@ import glob
 import hashlib
 import pickle
 import posixpath
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -53,6 +63,9 @@ class PageRecord:
 
     carries: dict[str, str] = field(default_factory=dict)  # page -> digest
     links: dict[str, set[str]] = field(default_factory=dict)  # page -> pages its body links to
+    # page -> when the environment last read it: a page read since (by this build, by
+    # another builder sharing the doctrees, or by a build stopped before it wrote) changed.
+    read: dict[str, int] = field(default_factory=dict)
     # Which sources, output and settings it describes: a record of another is not used.
     identity: str = ""
 
@@ -64,7 +77,6 @@ class BuildState:
 
 
 STATES: WeakKeyDictionary[Builder, BuildState] = WeakKeyDictionary()
-READ: WeakKeyDictionary[Builder, set[str]] = WeakKeyDictionary()
 
 
 class LinkNames:
@@ -101,7 +113,9 @@ def load_record(app: Sphinx) -> PageRecord:
             record = pickle.load(file)
     except Exception:  # any damage: the record is only an optimisation
         record = None
-    if not isinstance(record, PageRecord) or record.identity != identity(app):
+    # A record of an earlier version of this module lacks fields: another build's too.
+    whole = isinstance(record, PageRecord) and vars(record).keys() == {f.name for f in fields(PageRecord)}
+    if not whole or record.identity != identity(app):
         logger.info(
             "incremental: the last build's record is damaged or describes another build; every page is written again"
         )
@@ -109,9 +123,15 @@ def load_record(app: Sphinx) -> PageRecord:
     return record
 
 
-def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    READ[app.builder] = set(docnames)
+def before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Every page about to be read is cleared first, as Sphinx's parallel reading does:
+    reading serially, Sphinx clears each page only as it reads it, so a card or label
+    moved to a page read earlier met itself on the page it left (a duplicate label the
+    clean build does not give)."""
     env.__dict__.pop("master_doctree", None)
+    for docname in docnames:
+        app.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
 
 
 def toctree_digest(builder: StandaloneHTMLBuilder) -> bytes:
@@ -160,12 +180,14 @@ def pages_to_write_again(app: Sphinx, env: BuildEnvironment) -> list[str]:
     removed = before.carries.keys() - carries.keys()
     for page in sorted(removed):
         remove_output(builder, page)
-    changed = READ.pop(app.builder, set()) | removed
+    read = {page: env.all_docs.get(page, 0) for page in carries}
+    changed = {page for page, when in read.items() if before.read.get(page) != when} | removed
     links = {page: targets for page, targets in before.links.items() if page in carries}
-    STATES[app.builder] = BuildState(PageRecord(carries, links, identity(app)))
+    STATES[app.builder] = BuildState(PageRecord(carries, links, read, identity(app)))
     env.__dict__.pop("master_doctree", None)
     again = {page for page, digest in carries.items() if before.carries.get(page) != digest}
-    again |= {page for page, targets in links.items() if targets & changed}
+    # A page read since the output was written is written again, whoever read it.
+    again |= (changed - removed) | {page for page, targets in links.items() if targets & changed}
     if again and before.carries:  # on a first build every page is new
         logger.verbose("incremental: %d pages carry what changed elsewhere", len(again))
     return sorted(again)
@@ -204,10 +226,48 @@ def drop_emptied_search_terms(app: Sphinx) -> list:
     return []
 
 
+def static_folders(app: Sphinx) -> tuple[Path, Path]:
+    """The output's static folder, and where the last build's is set aside."""
+    return Path(app.outdir, "_static"), Path(app.doctreedir, f"{app.builder.name}-static-before")
+
+
+def set_static_files_aside(app: Sphinx) -> None:
+    """Before any extension writes into ``_static``. What a killed build set aside is the
+    last complete folder, and stays."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return
+    static, aside = static_folders(app)
+    if aside.exists():
+        shutil.rmtree(static, ignore_errors=True)
+    elif static.is_dir():
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(static, aside)
+
+
+def forget_static_files_set_aside(app: Sphinx) -> list:
+    """``html-collect-pages`` comes after Sphinx has copied the static files."""
+    shutil.rmtree(static_folders(app)[1], ignore_errors=True)
+    return []
+
+
+def put_static_files_back(app: Sphinx, exception: Exception | None) -> None:
+    """A build that fails before copying the static files leaves the last ones."""
+    static, aside = static_folders(app)
+    if not aside.is_dir() or app.builder.name not in ("html", "dirhtml"):
+        return
+    for path in sorted(aside.rglob("*")):
+        if path.is_file() and not (static / path.relative_to(aside)).exists():
+            (static / path.relative_to(aside)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, static / path.relative_to(aside))
+    shutil.rmtree(aside)
+
+
 def remove_what_is_no_longer_made(app: Sphinx, exception: Exception | None) -> None:
-    """Images and downloads no page uses any more: a clean build would not copy them."""
+    """Images and downloads no page uses any more, and the backup of a changed build
+    configuration Sphinx keeps: a clean build would not write them."""
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
+    Path(app.outdir, ".buildinfo.bak").unlink(missing_ok=True)
     env = app.env
     made = {
         Path(app.outdir, app.builder.imagedir): {name for _pages, name in env.images.values()},
@@ -229,7 +289,11 @@ def keep_record(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.connect("env-before-read-docs", note_reading)
+    # Before the extensions that write their own files into _static.
+    app.connect("builder-inited", set_static_files_aside, priority=100)
+    app.connect("html-collect-pages", forget_static_files_set_aside)
+    app.connect("build-finished", put_static_files_back)
+    app.connect("env-before-read-docs", before_reading)
     # After Sphinx's own env-get-updated handlers, which number sections and figures.
     app.connect("env-get-updated", pages_to_write_again, priority=900)
     app.connect("doctree-resolved", note_links)

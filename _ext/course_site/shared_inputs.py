@@ -2,12 +2,20 @@
 
 Besides its own source, each page is made from the static files (their checksums and the
 scripts' signatures are in every page), the templates, the theme, the project's own
-extensions and the versions of all others. Sphinx notices none of these changing (#34).
+extensions and the versions of all others, and the translations of Sphinx's, the theme's
+and the extensions' words. Sphinx notices none of these changing (#34).
 So their digest is recorded in the output folder when a build ends without error, and a
 build that finds another digest reads and writes every page, as a clean build would.
 
 The record lives with the output it describes: a build killed half-way, or another
 builder sharing the doctrees (``make linkcheck``), leaves it as it was.
+
+The translations are taken as loaded, wherever their catalogs live (an extension installed
+outside the project, the project's ``locale_dirs``), before any page is read (a page's own
+catalog is Sphinx's dependency of that page). Upstream names it relies on, checked by
+tests/test_rebuilds.py: ``sphinx.locale.translators``, and the messages and fallback of
+Python's ``gettext`` translations, ``_catalog`` and ``_fallback``, which have no public
+way to be listed.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -53,8 +62,19 @@ def input_folders(app: Sphinx) -> list[Path]:
     return [*folders, *project_extension_folders(app)]
 
 
+def translations(digest) -> None:
+    """Every message of the catalogs loaded for the output (not the console's)."""
+    for (namespace, catalog), translator in sorted(locale.translators.items()):
+        while namespace == "general" and translator is not None:
+            digest.update(f"{catalog}\n".encode())
+            messages = getattr(translator, "_catalog", {})
+            digest.update(repr(sorted(messages.items(), key=repr)).encode())
+            translator = translator._fallback
+
+
 def inputs_digest(app: Sphinx) -> str:
     digest = hashlib.sha256()
+    translations(digest)
     for name, extension in sorted(app.extensions.items()):
         digest.update(f"{name} {extension.version}\n".encode())
     for folder in dict.fromkeys(input_folders(app)):
@@ -80,6 +100,7 @@ def rewrite_all_if_changed(app: Sphinx, env: BuildEnvironment, added, changed, r
 
 
 def record_inputs(app: Sphinx, exception: BaseException | None) -> None:
+    # Kept, not popped: the e-books, written by a later build-finished handler, record it.
     if exception is None and app in DIGESTS:
         Path(app.outdir, RECORD).write_text(DIGESTS[app] + "\n")
 
