@@ -284,14 +284,3 @@ def test_a_static_file_of_an_unknown_type_gives_the_clean_builds_verdict(tmp_pat
 
     found = verdicts(tmp_path, add_a_file_of_unknown_type)
     assert found["serial"] == found["clean"] and found["parallel"] == found["clean"], found
-
-
-def test_an_unchanged_rebuild_writes_no_e_book(tmp_path):
-    """The books' record holds the shared inputs' digest the next build compares with."""
-    source = course(tmp_path)
-    out = kept_builds(source, tmp_path)["serial"]
-    books = {book: book.stat().st_mtime_ns for book in (out / "ebooks").glob("*.epub")}
-    assert books
-    result = build(source, out, "serial")
-    assert result.returncode == 0 and not result.stderr, result.stderr
-    assert {book: book.stat().st_mtime_ns for book in books} == books
