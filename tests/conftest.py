@@ -46,17 +46,17 @@ PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise,course
 # is free. Handed out longest first (as measured), the short files fill in at the end and the
 # workers finish together; by default xdist would hand out the files with most tests first.
 LONGEST_FIRST = [
-    "test_browser.py",
     "test_notes.py",
+    "test_browser.py",
     "test_content_security.py",
-    "test_builders.py",
-    "test_bench.py",
-    "test_reading.py",
     "test_incremental.py",
     "test_rebuilds.py",
+    "test_epub.py",
+    "test_reading.py",
+    "test_bench.py",
+    "test_builders.py",
     "test_speedups.py",
     "test_newcomer.py",
-    "test_epub.py",
     "test_extension.py",
     "test_themes.py",
     "test_reader_guide.py",

@@ -737,8 +737,8 @@ def run_pipeline(sizes: list[int], runs: int, work: Path, live: bool = True) -> 
     """Only what incremental builds and e-books promise: three variants clean, the edits."""
     results = {"date": date.today().isoformat(), "machine": machine(), "runs": runs}
     results["full"] = [full_builds(weeks, runs, work, (SITE, ADMONITIONS, NO_EBOOK)) for weeks in sizes]
-    results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
-    results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
+    results["incremental"] = [incremental(weeks, work, runs=runs) for weeks in sizes]
+    results["retitle"] = incremental(max(sizes), work, RETITLE, runs=runs)
     results["live_reload"] = live_reload(work) if live else None
     return results
 
@@ -766,10 +766,10 @@ def markdown_pipeline(results: dict) -> str:
 def run(sizes: list[int], runs: int, work: Path, live: bool = True) -> dict:
     results = {"date": date.today().isoformat(), "machine": machine(), "runs": runs}
     results["full"] = [full_builds(weeks, runs, work) for weeks in sizes]
-    results["incremental"] = [incremental(weeks, work, runs=max(runs, 3)) for weeks in sizes]
-    results["peer_edit"] = [peer_edit(weeks, work, runs=max(runs, 3)) for weeks in sizes]
+    results["incremental"] = [incremental(weeks, work, runs=runs) for weeks in sizes]
+    results["peer_edit"] = [peer_edit(weeks, work, runs=runs) for weeks in sizes]
     results["beside_peer"] = beside_peer(results)
-    results["retitle"] = incremental(max(sizes), work, RETITLE, runs=max(runs, 3))
+    results["retitle"] = incremental(max(sizes), work, RETITLE, runs=runs)
     results["live_reload"] = live_reload(work) if live else None
     results["parallel"] = parallel(max(sizes), work)
     if 52 in sizes:
