@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from docutils import nodes
 
+import course_cards
 from conftest import soup
 from course_cards.nodes import card_title, course_card, metaphor_card, reflection_card
 
@@ -168,3 +170,40 @@ def test_the_declared_parallel_safety_holds(make_app, rootdir, tmp_path):
         app.cleanup()  # docutils' registries are global: the next app registers afresh
     assert pages[1], "the workbook collects cards"
     assert pages[2] == pages[1]
+
+
+@pytest.mark.sphinx("html", testroot="notes", srcdir="notes-shipped-assets")
+def test_assets_ship_without_their_comments_and_with_everything_else(app):
+    """Readers download the stylesheet's rules and the scripts' code, not the notes
+    written for maintainers; a stripper that ate a rule, a string or a line of code
+    fails here (the browser tests then run what ships)."""
+    import subprocess
+
+    import tinycss2
+
+    from conftest import NODE
+
+    app.build()
+    source = Path(course_cards.__file__).parent / "static"
+    shipped = app.outdir / "_static"
+
+    def rules(css: str) -> list[str]:
+        sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        return [
+            f"error: {rule.message}" if rule.type == "error" else " ".join(tinycss2.serialize([rule]).split())
+            for rule in sheet
+        ]
+
+    stylesheet = (shipped / "course_cards.css").read_text()
+    assert "/*" not in stylesheet
+    assert rules(stylesheet) == rules((source / "course_cards.css").read_text())
+    scripts = sorted(path.name for path in source.glob("*.js"))
+    assert scripts and all((shipped / name).is_file() for name in scripts)
+    for name in scripts:
+        original = (source / name).read_text().splitlines()
+        kept = (shipped / name).read_text().splitlines()
+        assert not [line for line in kept if line.lstrip().startswith("//")], name
+        assert kept == [line for line in original if not line.lstrip().startswith("//")], name
+        assert len(kept) < len(original), name
+        checked = subprocess.run([NODE, "--check", str(shipped / name)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr

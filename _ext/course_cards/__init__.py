@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,8 +52,22 @@ def add_assets(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     for asset in ["course_cards.css", *scripts]:
-        shutil.copyfile(HERE / "static" / asset, static / asset)
+        (static / asset).write_text(shipped(asset), encoding="utf-8")
     app.add_css_file("course_cards.css")
+
+
+CSS_COMMENT = re.compile(r"[ \t]*/\*.*?\*/\n?", re.DOTALL)
+
+
+def shipped(asset: str) -> str:
+    """An asset as readers download it, without the comments: they are written for the
+    extension's maintainers and were half the stylesheet's and a quarter of the scripts'
+    gzipped bytes. Scripts lose whole-line ``//`` comments only, so nothing inside a
+    string or after code is touched."""
+    text = (HERE / "static" / asset).read_text(encoding="utf-8")
+    if asset.endswith(".css"):
+        return CSS_COMMENT.sub("", text)
+    return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("//"))
 
 
 def add_notes_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
