@@ -265,6 +265,31 @@ def test_a_card_moved_to_a_page_read_earlier_passes_as_the_clean_build_does(tmp_
     assert rebuild_after(tmp_path, move_the_lamp) == {"serial": [], "parallel": []}
 
 
+REFLECTION = ":::{{reflection}}\n:name: reflect-{name}\n\n- What do you notice?\n:::\n"
+REFLECTIONS = "\n:::{{cardlist}}\n:kind: reflection\n:from: {week}/\n:::\n"
+
+
+def test_notes_boxes_follow_their_reflections_list_to_another_week(tmp_path):
+    """Every notes box links to the list of reflections that keeps its notes safe. The
+    list moved from the second week's page to the first's, the first week's boxes gain
+    the link and the second's lose it, though neither page with a box changed, nor any
+    toctree."""
+
+    def notes_and_a_list(source: Path) -> None:
+        (source / "conf.py").write_text((source / "conf.py").read_text() + "course_cards_notes = True\n")
+        for page, name in [("week1/01-arriving.md", "arriving"), ("week2/01-looking.md", "looking")]:
+            (source / page).write_text((source / page).read_text() + "\n" + REFLECTION.format(name=name))
+        week2 = source / "week2" / "index.md"
+        week2.write_text(week2.read_text() + REFLECTIONS.format(week="week2"))
+
+    def move_the_list(source: Path) -> None:
+        edit(source / "week2" / "index.md", REFLECTIONS.format(week="week2"), "")
+        week1 = source / "week1" / "index.md"
+        week1.write_text(week1.read_text() + REFLECTIONS.format(week="week1"))
+
+    assert rebuild_after(tmp_path, move_the_list, notes_and_a_list) == {"serial": [], "parallel": []}
+
+
 def verdicts(tmp_path: Path, change: Callable[[Path], None]) -> dict[str, tuple[int, list[str]]]:
     """Each rebuild's and the clean build's exit status and warnings after ``change``."""
     source = course(tmp_path)

@@ -145,25 +145,27 @@ def record_of(card: course_card) -> CardRecord:
     )
 
 
-# What each output's collecting pages show, as this build writes them; kept beside the
+# What each output's collecting pages and notes boxes show, as this build writes them (the
+# page order, each page's title and cards, the lists of reflections); kept beside the
 # doctrees once the build ends well, so that what another builder sharing the doctrees
 # (``make linkcheck``) or a stopped build read still reaches them.
-WRITING: WeakKeyDictionary[Builder, tuple[list[str], dict[str, tuple]]] = WeakKeyDictionary()
+Shown = tuple[list[str], dict[str, tuple], list[tuple[str, str]]]
+WRITING: WeakKeyDictionary[Builder, Shown] = WeakKeyDictionary()
 
 
 def shown_record(app: Sphinx) -> Path:
     return Path(app.doctreedir) / f"course-cards-{app.builder.name}.pickle"
 
 
-def last_shown(app: Sphinx) -> tuple[list[str], dict[str, tuple]] | None:
-    """What the output's collecting pages were last written from; none where the record
-    is missing, damaged or describes another output."""
+def last_shown(app: Sphinx) -> Shown | None:
+    """What the output's collecting pages and notes boxes were last written from; none
+    where the record is missing, damaged or describes another output."""
     try:
         with shown_record(app).open("rb") as file:
-            outdir, state = pickle.load(file)
+            outdir, (order, pages, backups) = pickle.load(file)
     except Exception:  # any damage: every collecting page is written again
         return None
-    return state if outdir == str(app.outdir) else None
+    return (order, pages, backups) if outdir == str(app.outdir) else None
 
 
 def keep_shown(app: Sphinx, exception: BaseException | None) -> None:
@@ -175,15 +177,19 @@ def keep_shown(app: Sphinx, exception: BaseException | None) -> None:
 
 def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """The collecting pages that show a page whose cards of their kind, title or place
-    changed since the output was last written."""
+    changed since the output was last written; and, where a list of reflections came,
+    went or moved, every page whose notes boxes link to the one that keeps them safe."""
     lists = card_domain(env).lists
-    new_order, new_pages = WRITING[app.builder] = collected_state(env)
+    new_order, new_pages = collected_state(env)
+    new_backups = reflection_lists(new_order, lists)
+    WRITING[app.builder] = (new_order, new_pages, new_backups)
     shown = last_shown(app)
     if shown is None:
         return sorted(lists)
-    old_order, old_pages = shown
+    old_order, old_pages, old_backups = shown
+    with_notes = set() if new_backups == old_backups else pages_with_notes(new_pages)
     if new_order != old_order:
-        return sorted(lists)
+        return sorted(lists.keys() | with_notes)
     changed = {
         (doc, kind)
         for doc in old_pages.keys() | new_pages.keys()
@@ -192,7 +198,7 @@ def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]
     # The notes tools of every list know the whole site's cards with notes, whatever
     # the list's own scope.
     notes_changed = cards_with_notes(old_order, old_pages) != cards_with_notes(new_order, new_pages)
-    return sorted(
+    collecting = {
         collecting
         for collecting, scopes in lists.items()
         if any(
@@ -202,7 +208,18 @@ def collecting_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]
             )
             for prefix, list_kind in scopes
         )
-    )
+    }
+    return sorted(collecting | with_notes)
+
+
+def reflection_lists(order: list[str], lists: dict[str, list]) -> list[tuple[str, str]]:
+    """(prefix, page) of each list of reflections, in reading order: where the notes of
+    the pages under the prefix are downloaded."""
+    return [(prefix, doc) for doc in order for prefix, kind in lists.get(doc, []) if kind == "reflection"]
+
+
+def pages_with_notes(pages: dict[str, tuple]) -> set[str]:
+    return {doc for doc, (_, cards) in pages.items() if any(card["notes"] for card in cards)}
 
 
 # A "continue reading" line follows the pages' reflection cards.
@@ -331,13 +348,7 @@ def builder_cache(builder: Builder) -> WriteCache:
             if parent in env.titles and parent != env.config.root_doc
             for child in children
         }
-        backups = [
-            (prefix, doc)
-            for doc in order
-            for prefix, kind in domain.lists.get(doc, [])
-            if kind == "reflection"
-        ]
-        WRITE_CACHES[builder] = WriteCache(order, known, parts, backups)
+        WRITE_CACHES[builder] = WriteCache(order, known, parts, reflection_lists(order, domain.lists))
     return WRITE_CACHES[builder]
 
 
