@@ -43,22 +43,25 @@ PEER_EXTENSIONS = "myst_parser,sphinx_design,course_cards,sphinx_exercise,course
 
 
 # make test hands whole test files to two pytest-xdist workers, each file to whichever worker
-# is free. Handed out longest first (as measured), the short files fill in at the end and the
-# workers finish together; by default xdist would hand out the files with most tests first.
+# is free. Browser tests wait on the browser more than they use a core, builds use theirs
+# whole: so the longest files are handed out browser and builds in turn (as measured), and
+# the two longest browser files never run side by side; the short files fill in at the end
+# and the workers finish together. By default xdist would hand out the files with most
+# tests first.
 LONGEST_FIRST = [
     "test_notes.py",
-    "test_browser.py",
-    "test_content_security.py",
     "test_incremental.py",
-    "test_rebuilds.py",
     "test_epub.py",
-    "test_reading.py",
+    "test_browser.py",
+    "test_rebuilds.py",
     "test_bench.py",
-    "test_builders.py",
-    "test_speedups.py",
+    "test_content_security.py",
     "test_newcomer.py",
-    "test_extension.py",
+    "test_reading.py",
+    "test_speedups.py",
+    "test_builders.py",
     "test_themes.py",
+    "test_extension.py",
     "test_reader_guide.py",
     "test_live_warnings.py",
     "test_cards_diff.py",
