@@ -144,3 +144,31 @@ def test_a_retitled_or_added_week_shows_on_the_home_page_after_an_incremental_bu
     assert offered() == ["Start Week 1 – First"]
     (source / "week1" / "index.md").write_text("# Week 1 – Retitled\n")
     assert offered() == ["Start Week 1 – Retitled"]
+
+
+def test_later_weeks_follow_the_way_in_so_the_keyboard_meets_continue_first(make_app, tmp_path):
+    """The first week's "Start" and the "continue" line share one place; a second week's
+    link comes after both in the page, which is the order Tab follows."""
+    source = tmp_path / "course"
+    conf = 'extensions = ["myst_parser", "course_site.home"]\nmyst_enable_extensions = ["colon_fence"]\n'
+    (source / "week1").mkdir(parents=True)
+    (source / "week2").mkdir()
+    (source / "conf.py").write_text(conf)
+    (source / "index.md").write_text(
+        "# Home\n\n::::{container} course-home-way\n```{course-weeks}\n```\n\nContinue here.\n::::\n\n"
+        "After the way in.\n\n```{toctree}\nweek1/index\nweek2/index\n```\n"
+    )
+    (source / "week1" / "index.md").write_text("# Week 1 – First\n")
+    (source / "week2" / "index.md").write_text("# Week 2 – Second\n")
+    app = make_app("html", srcdir=source, builddir=tmp_path / "build")
+    app.build()
+    article = soup(app.outdir / "index.html").select_one("[role=main]")
+    order = [
+        element.get_text(" ", strip=True)
+        for element in article.find_all("p")
+        if element.get_text(strip=True)
+        in {"Start Week 1 – First", "Continue here.", "Start Week 2 – Second", "After the way in."}
+    ]
+    assert order == ["Start Week 1 – First", "Continue here.", "Start Week 2 – Second", "After the way in."]
+    way_in = article.select_one(".course-home-way")
+    assert [a.get_text() for a in way_in.select("a.course-start")] == ["Start Week 1 – First"]

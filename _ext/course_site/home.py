@@ -42,14 +42,26 @@ def week_titles(env: BuildEnvironment) -> list[tuple[str, str]]:
     ]
 
 
+# The container where the first week's link shares its place with the "continue" line.
+WAY_IN = "course-home-way"
+
+
 def fill_in(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The links in place of ``course-weeks``. In the way in, only the first week's stays:
+    the later weeks' follow the way in, so that the keyboard, like the eye, meets the
+    "continue" line before them."""
     for placeholder in list(doctree.findall(course_weeks)):
         links = []
         for index, title in week_titles(app.env):
             link = make_refnode(app.builder, docname, index, "", nodes.inline(text=f"Start {title}"))
             link["classes"] += BUTTON
             links.append(nodes.paragraph("", "", link))
-        placeholder.replace_self(links)
+        way_in = placeholder.parent
+        if WAY_IN in way_in.get("classes", []) and way_in.parent is not None:
+            placeholder.replace_self(links[:1])
+            way_in.parent.insert(way_in.parent.index(way_in) + 1, links[1:])
+        else:
+            placeholder.replace_self(links)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
