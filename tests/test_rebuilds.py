@@ -112,6 +112,56 @@ def cards_extension_from(source: Path, where: str) -> Path:
     return folder / "course_cards" / "locale" / "de" / "LC_MESSAGES" / "course_cards.po"
 
 
+def test_an_installed_extensions_code_changed_at_the_same_version_reaches_every_page(tmp_path):
+    """An extension installed outside the project, edited in place (a checkout installed
+    in development mode): its version says nothing changed."""
+    copies = {}
+
+    def prepare(source: Path) -> None:
+        copies["nodes"] = cards_extension_from(source, "installed").parents[3] / "nodes.py"
+
+    def relabel_the_metaphors(source: Path) -> None:
+        edit(copies["nodes"], '_("Metaphor")', '_("Image")')
+
+    assert rebuild_after(tmp_path, relabel_the_metaphors, prepare) == {"serial": [], "parallel": []}
+
+
+def test_a_new_version_of_any_installed_package_writes_every_page_again(tmp_path):
+    """A package that is not an extension (docutils, Pygments, Jinja2) reaches pages
+    through what Sphinx makes with it; its new version writes them all, as a clean build
+    would. Seen here through a package record of its own on the build's path."""
+    source = course(tmp_path)
+    installed = tmp_path / "installed"
+    (installed / "example_package-1.0.dist-info").mkdir(parents=True)
+    conf = source / "conf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(installed)!r})\n" + conf.read_text())
+    out = tmp_path / "out"
+
+    def rebuild() -> str:
+        result = sphinx_build(source, out, "html", quiet=False)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        return result.stdout
+
+    rebuild()
+    assert "every page is written again" not in rebuild()
+    (installed / "example_package-1.0.dist-info").rename(installed / "example_package-2.0.dist-info")
+    assert "installed packages changed; every page is written again" in rebuild()
+
+
+def test_a_file_taken_out_of_the_extra_path_leaves_the_output(tmp_path):
+    def extra_files(source: Path) -> None:
+        (source / "conf.py").write_text((source / "conf.py").read_text() + 'html_extra_path = ["extra"]\n')
+        (source / "extra" / "deep").mkdir(parents=True)
+        for name in ("old.css", "deep/old.css", "kept.css"):
+            (source / "extra" / name).write_text(f"/* {name} */\n")
+
+    def take_two_out(source: Path) -> None:
+        (source / "extra" / "old.css").unlink()
+        (source / "extra" / "deep" / "old.css").unlink()
+
+    assert rebuild_after(tmp_path, take_two_out, extra_files) == {"serial": [], "parallel": []}
+
+
 def in_german(source: Path) -> None:
     edit(source / "conf.py", 'language = "en"', 'language = "de"')
 

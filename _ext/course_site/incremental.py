@@ -16,7 +16,7 @@ Sphinx copies every static file on every build (the theme's, the static folders'
 language's search scripts) but deletes none: the last build's ``_static`` is set aside
 before the build starts, in the doctrees folder, so the folder holds what this build copies
 and writes; it is deleted once the build has copied its own, and put back where a build
-fails before then.
+fails before then. A file taken out of ``html_extra_path`` is deleted from the output too.
 
 Upstream names it relies on (Sphinx 9.0), each checked by tests/test_incremental.py:
 
@@ -43,6 +43,7 @@ from weakref import WeakKeyDictionary
 from docutils import nodes
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
+from sphinx.util.matching import Matcher
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -281,6 +282,39 @@ def remove_what_is_no_longer_made(app: Sphinx, exception: Exception | None) -> N
                 path.rmdir()
 
 
+def extra_files(app: Sphinx) -> set[str]:
+    """What ``html_extra_path`` puts in the output, as Sphinx copies it: each folder's files
+    but the excluded ones, a file by its name."""
+    excluded = Matcher(app.config.exclude_patterns)
+    found = set()
+    for entry in app.config.html_extra_path:
+        source = Path(app.confdir, entry)
+        if source.is_file():
+            found.add(source.name)
+        for path in source.rglob("*") if source.is_dir() else ():
+            name = path.relative_to(source).as_posix()
+            if path.is_file() and not excluded(name):
+                found.add(name)
+    return found
+
+
+def remove_extra_files_no_longer_listed(app: Sphinx, exception: Exception | None) -> None:
+    """A file taken out of ``html_extra_path`` leaves the output, as it would a clean one.
+    What the last build copied is recorded beside the doctrees."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    record = Path(app.doctreedir, f"extra-files-{app.builder.name}.txt")
+    copied = extra_files(app)
+    before = set(record.read_text(encoding="utf-8").splitlines()) if record.is_file() else set()
+    pages = {
+        Path(app.builder.get_outfilename(doc)).relative_to(app.outdir).as_posix()
+        for doc in app.env.found_docs
+    }
+    for name in sorted(before - copied - pages):
+        Path(app.outdir, name).unlink(missing_ok=True)
+    record.write_text("".join(f"{name}\n" for name in sorted(copied)), encoding="utf-8")
+
+
 def keep_record(app: Sphinx, exception: Exception | None) -> None:
     state = STATES.pop(app.builder, None)
     if exception is None and state is not None:
@@ -300,4 +334,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.connect("build-finished", keep_record)
     app.connect("build-finished", remove_what_is_no_longer_made)
+    app.connect("build-finished", remove_extra_files_no_longer_listed)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

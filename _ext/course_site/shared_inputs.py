@@ -2,7 +2,8 @@
 
 Besides its own source, each page is made from the static files (their checksums and the
 scripts' signatures are in every page), the templates, the theme, the project's own
-extensions and the versions of all others, and the translations of Sphinx's, the theme's
+extensions (their files' contents), the extensions installed elsewhere (their files' sizes
+and times), the version of every installed package, and the translations of Sphinx's, the theme's
 and the extensions' words. Sphinx notices none of these changing (#34).
 So their digest is recorded in the output folder when a build ends without error, and a
 build that finds another digest reads and writes every page, as a clean build would.
@@ -21,6 +22,7 @@ way to be listed.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,10 +58,35 @@ def project_extension_folders(app: Sphinx) -> Iterator[Path]:
 
 def input_folders(app: Sphinx) -> list[Path]:
     confdir = Path(app.confdir)
-    folders = [confdir / path for path in (*app.config.html_static_path, *app.config.templates_path)]
+    # The extra files go into the e-books too, which are written only when their inputs change.
+    extra = app.config.html_extra_path
+    folders = [confdir / path for path in (*app.config.html_static_path, *extra, *app.config.templates_path)]
     theme = getattr(app.builder, "theme", None)
     folders += [Path(folder) for folder in (theme.get_theme_dirs() if theme else ())]
     return [*folders, *project_extension_folders(app)]
+
+
+def installed_extension_folders(app: Sphinx) -> Iterator[Path]:
+    """The packages of the loaded extensions installed outside the project; Sphinx's own
+    extensions excepted, for which Sphinx's version stands."""
+    confdir = Path(app.confdir).resolve()
+    for name in app.extensions:
+        top = name.partition(".")[0]
+        file = getattr(sys.modules.get(top), "__file__", None)
+        if top != "sphinx" and file and not Path(file).resolve().is_relative_to(confdir):
+            yield Path(file).resolve().parent
+
+
+def installed_versions() -> list[str]:
+    """Every installed distribution and its version, as the installers name their record
+    folders (``name-version.dist-info``): listing them costs one directory read each."""
+    return sorted(
+        entry.name
+        for folder in map(Path, sys.path)
+        if folder.is_dir()
+        for entry in folder.iterdir()
+        if entry.suffix in (".dist-info", ".egg-info")
+    )
 
 
 def translations(digest) -> None:
@@ -77,6 +104,17 @@ def inputs_digest(app: Sphinx) -> str:
     translations(digest)
     for name, extension in sorted(app.extensions.items()):
         digest.update(f"{name} {extension.version}\n".encode())
+    digest.update("\n".join(installed_versions()).encode())
+    # Code of an extension installed elsewhere that changes while its version stays the
+    # same (a checkout installed in place, an edited install): by size and time, as make does.
+    for folder in sorted(set(installed_extension_folders(app))):
+        found = []
+        for parent, folders, files in os.walk(folder):
+            folders[:] = [name for name in folders if name != "__pycache__"]
+            found += [os.path.join(parent, name) for name in files]
+        for path in sorted(found):
+            status = os.stat(path)
+            digest.update(f"{path} {status.st_size} {status.st_mtime_ns}\n".encode())
     for folder in dict.fromkeys(input_folders(app)):
         files = [folder] if folder.is_file() else sorted(folder.rglob("*")) if folder.is_dir() else []
         for path in files:
@@ -94,7 +132,8 @@ def rewrite_all_if_changed(app: Sphinx, env: BuildEnvironment, added, changed, r
         return []
     if recorded is not None:
         logger.info(
-            "shared_inputs: static files, templates or extensions changed; every page is written again"
+            "shared_inputs: static files, templates, extensions or installed packages changed; "
+            "every page is written again"
         )
     return sorted(env.found_docs - added - changed)
 
