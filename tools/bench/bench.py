@@ -399,8 +399,13 @@ def transfer(out: Path, page: str) -> dict:
 
 
 def page_weight(work: Path) -> dict:
-    static = REPO / "_ext" / "course_cards" / "static"
-    assets = [p for p in static.rglob("*") if p.suffix in {".css", ".js"}]
+    """The extension's assets as readers download them (the site's output, where they
+    ship without their comments), and a section page with everything it loads."""
+    static = work / f"out-1-{SITE}" / "_static"
+    names = {
+        p.name for p in (REPO / "_ext" / "course_cards" / "static").glob("*") if p.suffix in {".css", ".js"}
+    }
+    assets = sorted(static / name for name in names)
     data = [p.read_bytes() for p in assets]
     page = "week01/02-the-science-of-co-regulation"
     return {
