@@ -46,13 +46,13 @@ RECORD = ".shared-inputs"
 DIGESTS: WeakKeyDictionary[Sphinx, str] = WeakKeyDictionary()
 
 
-def project_extension_folders(app: Sphinx) -> Iterator[Path]:
-    """The folders of the loaded extensions that live in the project, not in an install."""
+def extension_folders(app: Sphinx, *, in_project: bool) -> Iterator[Path]:
+    """The package folders of the loaded extensions that live in the project, or of those
+    installed elsewhere (Sphinx's own left out: Sphinx's version stands for them)."""
     confdir = Path(app.confdir).resolve()
-    for name in app.extensions:
-        module = sys.modules.get(name.partition(".")[0])
-        file = getattr(module, "__file__", None)
-        if file and Path(file).resolve().is_relative_to(confdir):
+    for top in dict.fromkeys(name.partition(".")[0] for name in app.extensions):
+        file = getattr(sys.modules.get(top), "__file__", None)
+        if file and top != "sphinx" and Path(file).resolve().is_relative_to(confdir) == in_project:
             yield Path(file).resolve().parent
 
 
@@ -63,18 +63,7 @@ def input_folders(app: Sphinx) -> list[Path]:
     folders = [confdir / path for path in (*app.config.html_static_path, *extra, *app.config.templates_path)]
     theme = getattr(app.builder, "theme", None)
     folders += [Path(folder) for folder in (theme.get_theme_dirs() if theme else ())]
-    return [*folders, *project_extension_folders(app)]
-
-
-def installed_extension_folders(app: Sphinx) -> Iterator[Path]:
-    """The packages of the loaded extensions installed outside the project; Sphinx's own
-    extensions excepted, for which Sphinx's version stands."""
-    confdir = Path(app.confdir).resolve()
-    for name in app.extensions:
-        top = name.partition(".")[0]
-        file = getattr(sys.modules.get(top), "__file__", None)
-        if top != "sphinx" and file and not Path(file).resolve().is_relative_to(confdir):
-            yield Path(file).resolve().parent
+    return [*folders, *extension_folders(app, in_project=True)]
 
 
 def installed_versions() -> list[str]:
@@ -107,7 +96,7 @@ def inputs_digest(app: Sphinx) -> str:
     digest.update("\n".join(installed_versions()).encode())
     # Code of an extension installed elsewhere that changes while its version stays the
     # same (a checkout installed in place, an edited install): by size and time, as make does.
-    for folder in sorted(set(installed_extension_folders(app))):
+    for folder in sorted(extension_folders(app, in_project=False)):
         found = []
         for parent, folders, files in os.walk(folder):
             folders[:] = [name for name in folders if name != "__pycache__"]
