@@ -41,6 +41,39 @@ def test_singlehtml_has_no_duplicate_ids(site):
     assert sorted(i for i in ids if ids.count(i) > 1) == []
 
 
+def test_the_single_page_gives_each_weeks_notes_box_its_own_backup(make_app, tmp_path):
+    """Two weeks, each with its workbook: on the single page each workbook's notes tools
+    have an id of their own, and each card's backup link lands on its own week's."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["myst_parser", "course_cards"]\nmyst_enable_extensions = ["colon_fence"]\n'
+        "course_cards_notes = True\n"
+    )
+    (tmp_path / "index.md").write_text("# Home\n\n```{toctree}\na/index\nb/index\n```\n")
+    for week in ("a", "b"):
+        (tmp_path / week).mkdir()
+        (tmp_path / week / "index.md").write_text(f"# Week {week}\n\n```{{toctree}}\npage\nworkbook\n```\n")
+        (tmp_path / week / "page.md").write_text(
+            f"# Page {week}\n\n:::{{reflection}} Looking\n:name: reflect-{week}\n\n- A prompt?\n- Another?\n:::\n"
+        )
+        (tmp_path / week / "workbook.md").write_text(
+            f"# Workbook {week}\n\n:::{{cardlist}}\n:kind: reflection\n:from: {week}/\n:::\n"
+        )
+    app = make_app("singlehtml", srcdir=tmp_path, freshenv=True)
+    app.build()
+    page = soup(app.outdir / "index.html")
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert sorted(i for i in ids if ids.count(i) > 1) == []
+    tools = page.select(".course-notes-tools")
+    assert len(tools) == 2
+    for week, own_tools in zip(("a", "b"), tools, strict=True):
+        # Each card appears on its section and in its workbook; all lead to one box.
+        cards = page.select(f"[data-notes$='#reflect-{week}']")
+        assert len(cards) == 2
+        for card in cards:
+            assert card["data-backup"].count("#") == 1, card["data-backup"]
+            assert page.find(id=card["data-backup"].split("#")[1]) is own_tools
+
+
 def article_html(outdir):
     pages = {}
     for path in sorted(outdir.rglob("*.html")):

@@ -426,7 +426,10 @@ class CardListBuilder:
         """A list of reflections gets the notes tools; they know every card with notes, so
         notes whose card no longer exists can be told apart."""
         known = self.write_cache.known_notes
-        return [notes_tools(known=known)] if kind == "reflection" and known else []
+        if kind != "reflection" or not known:
+            return []
+        # The page the list is written on: on a single page every workbook is written at once.
+        return [notes_tools(known=known, docname=self.placeholder["docname"])]
 
     def group(self, docname: str, cards: list[CardRecord]) -> nodes.section:
         page_title = self.env.titles[docname].astext()

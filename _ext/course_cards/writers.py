@@ -39,6 +39,14 @@ def for_e_readers(builder: Builder) -> bool:
     return builder.name.startswith("epub")
 
 
+def backup_id(builder: Builder, docname: str) -> str:
+    """The id of a workbook's download: one per page, and one per workbook where pages
+    share an output file (singlehtml), whose addresses already carry a fragment."""
+    if "#" in builder.get_target_uri(docname):
+        return f"{BACKUP_ID}-{nodes.make_id(docname)}"
+    return BACKUP_ID
+
+
 def with_notes(app: Sphinx) -> bool:
     """Whether pages get readers' notes (the boxes' scripts, reading progress): where the
     project asks for them and the output keeps them."""
@@ -67,7 +75,8 @@ def visit_card_html(self: HTML5Translator, node: course_card) -> None:
         page = node.note_key.split("#")[0]
         backup = backup_page(self.builder, page)
         if backup:
-            attributes["data-backup"] = f"{self.builder.get_relative_uri(here, backup)}#{BACKUP_ID}"
+            page_uri = self.builder.get_relative_uri(here, backup).split("#")[0]
+            attributes["data-backup"] = f"{page_uri}#{backup_id(self.builder, backup)}"
         part = builder_cache(self.builder).parts.get(page)
         if part:
             attributes["data-notes-part"] = part
@@ -224,7 +233,12 @@ def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
     known = json.dumps(node["known"], ensure_ascii=False)
     # hidden="hidden", not a bare attribute: e-book pages are XHTML.
     tools = self.starttag(
-        {"ids": [BACKUP_ID]}, "div", "", CLASS="course-notes-tools", hidden="hidden", **{"data-known": known}
+        {"ids": [backup_id(self.builder, node["docname"])]},
+        "div",
+        "",
+        CLASS="course-notes-tools",
+        hidden="hidden",
+        **{"data-known": known},
     )
     message = _(
         "Downloading, bringing back and deleting notes need JavaScript, which is switched off in this browser."
