@@ -860,7 +860,7 @@ def test_the_way_back_is_the_main_button_once_a_reader_has_begun(browser, site, 
     third = f"3. {title_of(SITE_SECTIONS[2])}"
     week = f"{FIRST_WEEK.index}.html"
     # The home page starts every week; once the reader has begun the first, its start gives
-    # way to the way back, and each later week's start stays, the way into that week.
+    # way to the way back, and each later week's start stays after it, the way into that week.
     starts = [f"Start {title_of(other.index)}" for other in COURSE.weeks]
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
     try:
@@ -873,7 +873,7 @@ def test_the_way_back_is_the_main_button_once_a_reader_has_begun(browser, site, 
             )
             for home, later_weeks in (("index.html", starts[1:]), (week, [])):
                 page.goto(server.url + home)
-                assert page.evaluate(BUTTONS) == [*later_weeks, f"Continue with {third}"], home
+                assert page.evaluate(BUTTONS) == [f"Continue with {third}", *later_weeks], home
                 links = page.locator("article a:visible").all_inner_texts()
                 assert [text for text in links if text.startswith("Start")] == later_weeks, home
                 result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
