@@ -108,6 +108,18 @@ def test_the_contents_list_the_week_page_every_section_the_workbook_and_the_meta
         assert nav == expected and ncx == expected
 
 
+def test_a_book_carries_nothing_of_the_notes_it_cannot_keep(week_books):
+    """No script runs in an e-reader: no notes boxes, no notes tools, none of the data the
+    notes script reads (which would also tie each book to every other week's cards)."""
+    for week, files in week_books.items():
+        for name, text in files.items():
+            if name.endswith(".xhtml"):
+                page = xml(text)
+                assert page.select(".course-notes-tools, noscript") == [], (week, name)
+                data = {a for tag in page.find_all(True) for a in tag.attrs if a.startswith("data-")}
+                assert not {"data-known", "data-notes", "data-backup"} & data, (week, name)
+
+
 def test_each_book_has_its_own_identifier_title_description_language_author(week_books, tmp_path):
     for week, files in week_books.items():
         opf = xml(files["content.opf"])

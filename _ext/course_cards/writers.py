@@ -230,8 +230,10 @@ def depart_card_title_texinfo(self: TexinfoTranslator, node: card_title) -> None
 
 
 def visit_notes_tools_html(self: HTML5Translator, node: notes_tools) -> None:
+    """Where the notes script puts its buttons; an e-book keeps no notes, so it has none."""
+    if for_e_readers(self.builder):
+        raise nodes.SkipNode
     known = json.dumps(node["known"], ensure_ascii=False)
-    # hidden="hidden", not a bare attribute: e-book pages are XHTML.
     tools = self.starttag(
         {"ids": [backup_id(self.builder, node["docname"])]},
         "div",
