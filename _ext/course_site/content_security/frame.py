@@ -7,7 +7,7 @@ carries content emptied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -51,6 +51,8 @@ class Frame:
     inline_scripts: frozenset[str]
     styles: frozenset[str]
     style_attributes: frozenset[str]
+    # Whether content may write an (element, attribute) pair, as pages ask (``page``).
+    attribute_kinds: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, hash=False)
 
 
 def frame_of(app: Sphinx, pagename: str, templatename: str, context: dict) -> Frame:

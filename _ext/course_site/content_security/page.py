@@ -50,54 +50,70 @@ WRITER_ELEMENTS = frozenset(
 NEIGHBOUR_LINKS = frozenset({"next", "prev"})
 
 
-def content_may_hold(node) -> bool:
+def content_may_hold(tag: str, attributes: dict) -> bool:
     """An active element that comes from a page's content: its metadata and neighbours."""
-    names = set(node.attributes)
-    if node.tag == "meta":
-        return names == {"name", "content"} and (node.attributes["name"] or "").lower() in ALLOWED_META
-    if node.tag == "link":
-        href = node.attributes.get("href") or ""
+    names = set(attributes)
+    if tag == "meta":
+        return names == {"name", "content"} and (attributes["name"] or "").lower() in ALLOWED_META
+    if tag == "link":
+        href = attributes.get("href") or ""
         return (
             names <= {"rel", "title", "href"}
-            and node.attributes.get("rel") in NEIGHBOUR_LINKS
+            and attributes.get("rel") in NEIGHBOUR_LINKS
             and ":" not in href.split("/", 1)[0]
         )
     return False
 
 
 def allowed_attribute(frame: Frame, tag: str, name: str, value: str | None) -> bool:
+    kind = frame.attribute_kinds.get((tag, name))
+    if kind is None:
+        kind = frame.attribute_kinds[tag, name] = allowed_kind(frame, tag, name)
+    return kind and not (value and name.lower() in URL_ATTRIBUTES and unsafe_url(value))
+
+
+def allowed_kind(frame: Frame, tag: str, name: str) -> bool:
     name = name.lower()
     written = name in ATTRIBUTES or name.startswith(("aria-", "data-"))
     # The theme's own kinds of attribute, but never a handler or a style: those only as
     # the frame writes them, element and all.
     themed = (tag, name) in frame.shapes and not name.startswith("on") and name != "style"
-    if not (written or themed):
-        return False
-    return not (name in URL_ATTRIBUTES and value and unsafe_url(value))
+    return written or themed
+
+
+def element_allowed(tag: str, attributes: dict, frame_tags: set[str]) -> bool:
+    return not (
+        (tag in ACTIVE and not content_may_hold(tag, attributes))
+        or (tag not in ELEMENTS and tag not in frame_tags)
+        or (tag == "input" and attributes.get("type") not in INPUT_TYPES)
+    )
 
 
 def findings(html: str, frame: Frame, extra: frozenset[tuple] = frozenset()) -> tuple[list[str], str]:
     """What ``html`` holds beyond ``frame`` and what content may hold, and ``html`` without it."""
     tree = LexborHTMLParser(html)
     allowed = frame.elements | WRITER_ELEMENTS | extra
-    tags = {element[0] for element in frame.elements}
+    frame_tags = {element[0] for element in frame.elements}
     found: list[str] = []
     for node in list(tree.root.traverse()) if tree.root else ():
         tag = node.tag or ""
-        if tag.startswith("-") or fingerprint(node) in allowed:
+        if tag.startswith("-"):
             continue
-        if (
-            (tag in ACTIVE and not content_may_hold(node))
-            or (tag not in ELEMENTS and tag not in tags)
-            or (tag == "input" and node.attributes.get("type") not in INPUT_TYPES)
-        ):
+        attributes = node.attributes
+        kept = element_allowed(tag, attributes, frame_tags)
+        refused = [
+            name for name, value in attributes.items() if not allowed_attribute(frame, tag, name, value)
+        ]
+        # What content may hold needs no frame; the rest only as the frame writes it.
+        if (kept and not refused) or fingerprint(node) in allowed:
+            continue
+        if not kept:
             found.append(f"<{tag}>")
             node.decompose()
             continue
-        for name, value in node.attributes.items():
-            if not allowed_attribute(frame, tag, name, value):
-                found.append(f"{name}= on <{tag}>")
-                del node.attrs[name]
+        for name in refused:
+            found.append(f"{name}= on <{tag}>")
+            del node.attrs[name]
     if not found:
         return [], html
     return list(dict.fromkeys(found)), tree.html or ""

@@ -47,6 +47,8 @@ def clean(fragment: str) -> str:
 
 
 def unsafe_url(url: str) -> bool:
+    if ":" not in url:
+        return False
     # Browsers ignore tabs, newlines and leading spaces in a scheme: "java\tscript:".
     cleaned = re.sub(r"[\x00-\x20]", "", url).lower()
     return ":" in cleaned and cleaned.split(":", 1)[0] in UNSAFE_SCHEMES
