@@ -51,6 +51,46 @@ def describe(violations) -> list[str]:
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations]
 
 
+def test_the_traffic_watch_records_and_the_browser_blocks_every_other_host(browser, tmp_path):
+    """The guard the privacy checks rest on: a page (no policy of its own) asking other
+    hosts by name and by address, from the page and from a second tab, is recorded and
+    reaches nothing, not even this machine by another name; the next visit starts with
+    none of it."""
+    from playwright.sync_api import Error
+
+    asks = [
+        "http://192.0.2.1/by-address.png",
+        "https://other.example/by-name.css",
+        "http://[2001:db8::1]/v6.js",
+    ]
+    (tmp_path / "asks.html").write_text(
+        '<!doctype html><title>Asks</title><img src="local.png" alt="">'
+        + "".join(f'<img src="{url}" alt="">' for url in asks),
+        encoding="utf-8",
+    )
+    (tmp_path / "quiet.html").write_text("<!doctype html><title>Quiet</title>", encoding="utf-8")
+    server = LocalServer(tmp_path)
+    by_another_name = f"http://localhost:{server.httpd.server_port}/quiet.html"
+    try:
+        with visit(browser, server, "asks.html") as (page, traffic):
+            page.wait_for_function("[...document.images].every(img => img.complete)")
+            tab = page.context.new_page()
+            tab.goto(server.url + "quiet.html")
+            tab.evaluate("url => fetch(url).catch(() => null)", "http://198.51.100.7/from-a-tab")
+            with pytest.raises(Error, match="ERR_PROXY_CONNECTION_FAILED"):
+                tab.goto(by_another_name)
+            assert sorted(traffic.offsite) == sorted(
+                [*asks, "http://198.51.100.7/from-a-tab", by_another_name]
+            )
+            # The page's own host is reached (and answers that it has no such file).
+            assert sorted(traffic.failed) == sorted([f"404 {server.url}local.png", *asks]), "none is reached"
+        with visit(browser, server, "quiet.html") as (quiet, later):
+            quiet.wait_for_timeout(100)
+        assert later.offsite == [] and later.failed == []
+    finally:
+        server.close()
+
+
 def test_the_page_list_is_every_built_page(site):
     html = site("html")
     built = {str(p.relative_to(html)) for p in html.rglob("*.html") if "_static" not in p.parts}
