@@ -100,9 +100,14 @@ def test_every_page_has_a_meta_description(html):
         assert meta is not None and len(meta["content"]) > 40, page
 
 
-def test_favicon_is_a_local_svg(html):
-    icon = soup(html / "index.html").find("link", rel="icon")
-    assert icon["href"].endswith("favicon.svg")
+def test_every_page_names_its_icon_a_local_svg(html):
+    """A page that names no icon makes every reader's browser ask for /favicon.ico, in vain."""
+    for page in html.rglob("*.html"):
+        icon = soup(page).find("link", rel="icon")
+        assert (
+            icon is not None
+            and (page.parent / icon["href"]).resolve() == (html / "_static" / "favicon.svg").resolve()
+        ), page
     assert (html / "_static" / "favicon.svg").is_file()
 
 
