@@ -133,7 +133,7 @@ class Traffic:
 # context it keeps open (its processes and caches stay warm only while the context holds a
 # page), and the browser tests open hundreds of pages. So visit() keeps one context per
 # browser and set of options, holding one blank page that runs nothing, and starts each visit
-# as a new context would: the last visit's pages closed, its routes and scripts removed, and
+# as a new context would: the last visit's pages closed, its scripts and watch removed, and
 # the cookies, storage and HTTP cache of the site it opens cleared (the browser reaches no
 # other site).
 _CONTEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
